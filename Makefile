@@ -1,0 +1,43 @@
+# The two set-up commands of README.md. Both install any missing Debian package first, so they
+# work as root on a fresh bookworm machine; the build itself is CMake + ctest.
+SHELL := /bin/bash
+JOBS ?= 2
+BUILD_PKGS := cmake g++ make libboost-dev libspdlog-dev libfmt-dev libcli11-dev catch2 ccache
+TEST_PKGS := $(BUILD_PKGS) redis-server redis-tools python3 python3-redis python3-pytest
+RELEASE_DIR := build/release
+TEST_DIR := build/test
+CMAKE_COMMON := -DCMAKE_CXX_COMPILER_LAUNCHER=$(shell command -v ccache || true)
+
+.PHONY: run test build release deps-build deps-test clean
+
+# Installs only the packages that are missing, so a machine that has them needs no network.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+endef
+
+deps-build:
+	$(call apt_install,$(BUILD_PKGS))
+
+deps-test:
+	$(call apt_install,$(TEST_PKGS))
+
+release: deps-build
+	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_COMMON)
+	cmake --build $(RELEASE_DIR) -j$(JOBS)
+
+run: release
+	./$(RELEASE_DIR)/cardinal-server --bind 127.0.0.1 --port 6379
+
+build: deps-test
+	cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DCARDINAL_SANITIZE=ON $(CMAKE_COMMON)
+	cmake --build $(TEST_DIR) -j$(JOBS)
+
+test: build
+	cd $(TEST_DIR) && ctest --output-on-failure -j$(JOBS)
+
+clean:
+	rm -rf build

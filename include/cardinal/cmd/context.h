@@ -1,0 +1,43 @@
+// CommandContext: what a handler gets — the arguments (views into the read buffer), the
+// client's session and reply writer, and the shared server state — plus small helpers so
+// handlers parse arguments and report errors uniformly. Event-loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "cardinal/cmd/errors.h"
+#include "cardinal/cmd/server_state.h"
+#include "cardinal/cmd/session.h"
+#include "cardinal/resp/reply_writer.h"
+
+namespace cardinal::cmd {
+
+struct CommandContext {
+  std::span<const std::string_view> args;
+  Session& session;
+  ServerState& server;
+  resp::ReplyWriter& reply;
+  const CommandSpec& spec;
+  bool failed = false;  // set by error(): counts toward failed_calls
+
+  engine::Database& db() { return server.keyspace.db(session.db); }
+  int64_t now_ms() const { return server.clock.now_ms(); }
+  size_t argc() const { return args.size(); }
+  std::string_view arg(size_t i) const { return args[i]; }
+
+  void error(Errc code) { error(error_text(code)); }
+  void error(std::string_view message) {
+    failed = true;
+    reply.error(message);
+  }
+
+  // Parse helpers: on failure they reply with Redis's error and return false.
+  bool parse_int(std::string_view text, int64_t& out);
+  bool parse_double(std::string_view text, double& out);
+  // Case-insensitive equality with an ASCII keyword.
+  static bool is(std::string_view arg, std::string_view keyword);
+};
+
+}  // namespace cardinal::cmd

@@ -1,0 +1,67 @@
+// ServerState: everything commands share across clients — the keyspace, the config, the
+// connected sessions, statistics, and hooks back into the server layer (shutdown). Owned by the
+// server; handlers reach it through CommandContext. Event-loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cardinal/cmd/command_table.h"
+#include "cardinal/cmd/session.h"
+#include "cardinal/config/config.h"
+#include "cardinal/engine/keyspace.h"
+#include "cardinal/util/clock.h"
+
+namespace cardinal::cmd {
+
+// Implemented by the server layer for the few commands that act on the process.
+class ServerHooks {
+ public:
+  virtual ~ServerHooks() = default;
+  // SHUTDOWN: stop serving and exit the event loop.
+  virtual void shutdown() = 0;
+};
+
+struct ServerStats {
+  uint64_t total_connections_received = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t total_net_input_bytes = 0;
+  uint64_t total_net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+};
+
+class ServerState {
+ public:
+  ServerState(config::Config& config, const util::Clock& clock);
+
+  config::Config& config;
+  const util::Clock& clock;
+  engine::Keyspace keyspace;
+  CommandTable commands;
+  ServerStats stats;
+  std::map<uint64_t, Session*> sessions;  // ordered by id, as CLIENT LIST shows them
+  std::vector<Session*> monitors;
+  ServerHooks* hooks = nullptr;
+  std::mt19937_64 rng;
+
+  std::string run_id;
+  std::string executable;
+  std::string config_file;
+  int64_t start_time_ms = 0;
+  int64_t last_save_s = 0;
+  bool active_expire_enabled = true;
+  uint64_t next_client_id = 1;
+
+  const config::Settings& settings() const { return config.settings(); }
+  bool auth_required() const { return !config.settings().requirepass.empty(); }
+
+  void add_session(Session& s);
+  void remove_session(Session& s);
+};
+
+}  // namespace cardinal::cmd

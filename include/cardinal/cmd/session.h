@@ -1,0 +1,59 @@
+// Session: the per-client state commands read and change (database, protocol, name, auth,
+// reply mode) plus the client's output buffer. The server layer subclasses it to attach a
+// socket; commands use only this interface, so they never see Asio. Event-loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "cardinal/resp/reply_writer.h"
+
+namespace cardinal::cmd {
+
+enum class ReplyMode : uint8_t { On, Off, Skip, SkipNext };
+
+class Session {
+ public:
+  explicit Session(uint64_t id) : id_(id) {}
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  virtual ~Session() = default;
+
+  uint64_t id() const { return id_; }
+  resp::ReplyWriter& reply() { return writer_; }
+  int protocol() const { return writer_.protocol(); }
+  std::string& output() { return out_; }
+
+  // Asks the server to send pending output soon (for replies written outside the client's own
+  // command, e.g. MONITOR lines).
+  virtual void request_flush() = 0;
+  // Asks the server to close the connection once pending output is written (QUIT, CLIENT KILL).
+  virtual void request_close() = 0;
+  // Bytes waiting in the query buffer (CLIENT LIST qbuf).
+  virtual size_t query_buffer_bytes() const = 0;
+
+  int db = 0;
+  bool authenticated = false;
+  bool monitor = false;
+  bool no_evict = false;
+  bool closing = false;
+  ReplyMode reply_mode = ReplyMode::On;
+  std::string name;
+  std::string lib_name;
+  std::string lib_ver;
+  std::string addr;  // "ip:port" or "path:0" for unix sockets
+  std::string laddr;
+  bool unix_socket = false;
+  int fd = -1;
+  int64_t created_ms = 0;
+  int64_t last_interaction_ms = 0;
+  std::string_view last_command = "NULL";  // CLIENT LIST "cmd=" (a command table name)
+
+ private:
+  uint64_t id_;
+  std::string out_;
+  resp::ReplyWriter writer_{out_};
+};
+
+}  // namespace cardinal::cmd

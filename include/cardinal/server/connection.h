@@ -1,0 +1,60 @@
+// Connection: one client socket (TCP or unix) bound to a cmd::Session. Reads into a growable
+// buffer, runs every complete command the read delivered, then writes all their replies with
+// one write; replies produced while a write is in flight wait in the session's buffer and go
+// out with the next write. A protocol error replies and closes this connection only.
+// Event-loop thread only; owned by Server through shared_ptr while I/O is pending.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "cardinal/cmd/session.h"
+#include "cardinal/resp/parser.h"
+#include "cardinal/server/asio.h"
+
+namespace cardinal::server {
+
+class Server;
+using Socket = boost::asio::generic::stream_protocol::socket;
+
+class Connection final : public cmd::Session, public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Server& server, Socket socket, uint64_t id);
+  ~Connection() override;
+
+  void start();
+  // Closes at once; pending output is dropped.
+  void close();
+  // Best effort: writes pending output without blocking, then closes (server shutdown).
+  void flush_and_close();
+  bool closed() const { return closed_; }
+
+  void request_flush() override;
+  void request_close() override;
+  size_t query_buffer_bytes() const override { return in_end_ - in_start_; }
+
+ private:
+  void read_more();
+  void on_read(const boost::system::error_code& ec, size_t n);
+  void process_input();
+  void flush();
+  void on_written(const boost::system::error_code& ec, size_t n);
+  // Makes room for at least `want` more bytes after the unconsumed data.
+  void reserve_input(size_t want);
+
+  Server& server_;
+  Socket socket_;
+  std::unique_ptr<char[]> in_;
+  size_t in_capacity_ = 0;
+  size_t in_start_ = 0;  // first unconsumed byte
+  size_t in_end_ = 0;    // one past the last received byte
+  resp::RequestParser parser_;
+  std::string sending_;  // the buffer currently being written
+  bool reading_ = false;
+  bool writing_ = false;
+  bool close_after_write_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace cardinal::server

@@ -1,0 +1,20 @@
+// Process-wide heap accounting: bytes currently allocated through operator new, measured with
+// the allocator's usable size so the figure is what the heap really holds (INFO used_memory).
+// The counters are updated from any thread (lazy-free helper), hence atomics with relaxed order.
+#pragma once
+
+#include <cstddef>
+
+namespace cardinal::util {
+
+// True when the server binary installed the counting operator new (see alloc_hooks.cc).
+bool alloc_tracking_enabled();
+size_t allocated_bytes();
+size_t peak_allocated_bytes();
+void reset_peak_allocated_bytes();
+
+// Called by the counting operator new/delete only.
+void note_alloc(size_t usable);
+void note_free(size_t usable);
+
+}  // namespace cardinal::util

@@ -1,0 +1,38 @@
+// Time source for expiry and statistics. The server uses SystemClock; tests use ManualClock to
+// move time without sleeping. Not thread-safe: owned and read by the event-loop thread.
+#pragma once
+
+#include <cstdint>
+
+namespace cardinal::util {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Wall-clock milliseconds since the Unix epoch (expiry times are absolute, as in Redis).
+  virtual int64_t now_ms() const = 0;
+  // Wall-clock microseconds since the epoch (MONITOR timestamps, TIME).
+  virtual int64_t now_us() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  int64_t now_ms() const override;
+  int64_t now_us() const override;
+};
+
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(int64_t start_ms = 1'700'000'000'000) : us_(start_ms * 1000) {}
+  int64_t now_ms() const override { return us_ / 1000; }
+  int64_t now_us() const override { return us_; }
+  void advance_ms(int64_t ms) { us_ += ms * 1000; }
+
+ private:
+  int64_t us_;
+};
+
+// Monotonic microseconds for measuring durations (command latency, time budgets).
+int64_t monotonic_us();
+
+}  // namespace cardinal::util

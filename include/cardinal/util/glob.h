@@ -1,0 +1,12 @@
+// Redis's glob dialect for KEYS, SCAN MATCH, CONFIG GET and PSUBSCRIBE: '*', '?', '[abc]',
+// '[^a-z]' (reversed ranges swap), '\' escapes; an unclosed '[' runs to the end of the pattern.
+// Binary safe; bytes compare as signed chars as Redis does. Pure; any thread.
+#pragma once
+
+#include <string_view>
+
+namespace cardinal::util {
+
+bool glob_match(std::string_view pattern, std::string_view text, bool nocase = false);
+
+}  // namespace cardinal::util

@@ -1,0 +1,105 @@
+// CONFIG GET/SET/RESETSTAT: the handler side of config::Config.
+#include <string>
+
+#include "cardinal/cmd/families.h"
+#include "helpers.h"
+
+namespace cardinal::cmd {
+
+namespace {
+
+void config_get(CommandContext& ctx) {
+  auto pairs = ctx.server.config.get(ctx.args.subspan(2));
+  ctx.reply.map(pairs.size());
+  for (const auto& [name, value] : pairs) {
+    ctx.reply.bulk(name);
+    ctx.reply.bulk(value);
+  }
+}
+
+void config_set(CommandContext& ctx) {
+  auto pairs = ctx.args.subspan(2);
+  if (pairs.size() % 2 != 0) return reply_wrong_arity(ctx);
+  std::string err = ctx.server.config.set(pairs);
+  if (!err.empty()) return ctx.error("ERR " + err);
+  ctx.reply.ok();
+}
+
+void config_resetstat(CommandContext& ctx) {
+  ctx.server.stats = {};
+  ctx.server.commands.reset_stats();
+  engine::KeyspaceStats& ks = ctx.server.keyspace.stats();
+  ks = {};
+  ctx.reply.ok();
+}
+
+void config_help(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GET <pattern>",
+      "    Return parameters matching the glob-like <pattern> and their values.",
+      "SET <directive> <value>",
+      "    Set the configuration <directive> to <value>.",
+      "RESETSTAT",
+      "    Reset statistics reported by the INFO command.",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.reply.array(std::size(kLines));
+  for (std::string_view l : kLines) ctx.reply.simple(l);
+}
+
+constexpr CommandSpec kConfigSubcommands[] = {
+    {.name = "config|get",
+     .arity = -3,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .group = Group::Server,
+     .since = "2.0.0",
+     .summary = "Get the values of configuration parameters",
+     .complexity = "O(N) when N is the number of configuration parameters provided",
+     .syntax = "parameter [parameter ...]",
+     .handler = config_get},
+    {.name = "config|set",
+     .arity = -4,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .group = Group::Server,
+     .since = "2.0.0",
+     .summary = "Set configuration parameters to the given values",
+     .complexity = "O(N) when N is the number of configuration parameters provided",
+     .syntax = "parameter value [parameter value ...]",
+     .handler = config_set},
+    {.name = "config|resetstat",
+     .arity = 2,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .group = Group::Server,
+     .since = "2.0.0",
+     .summary = "Reset the stats returned by INFO",
+     .complexity = "O(1)",
+     .handler = config_resetstat},
+    {.name = "config|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .group = Group::Server,
+     .since = "5.0.0",
+     .summary = "Show helpful text about the different subcommands",
+     .complexity = "O(1)",
+     .handler = config_help},
+};
+
+constexpr CommandSpec kConfigCommands[] = {
+    {.name = "config",
+     .arity = -2,
+     .group = Group::Server,
+     .since = "2.0.0",
+     .summary = "A container for server configuration commands",
+     .complexity = "Depends on subcommand.",
+     .subcommands = kConfigSubcommands},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> config_commands() {
+  return kConfigCommands;
+}
+
+}  // namespace cardinal::cmd

@@ -1,0 +1,25 @@
+#include "cardinal/cmd/context.h"
+
+#include <strings.h>
+
+#include "cardinal/util/numbers.h"
+
+namespace cardinal::cmd {
+
+bool CommandContext::parse_int(std::string_view text, int64_t& out) {
+  if (util::parse_i64(text, out)) return true;
+  error(Errc::NotInteger);
+  return false;
+}
+
+bool CommandContext::parse_double(std::string_view text, double& out) {
+  if (util::parse_double(text, out)) return true;
+  error(Errc::NotFloat);
+  return false;
+}
+
+bool CommandContext::is(std::string_view arg, std::string_view keyword) {
+  return arg.size() == keyword.size() && ::strncasecmp(arg.data(), keyword.data(), arg.size()) == 0;
+}
+
+}  // namespace cardinal::cmd

@@ -1,0 +1,166 @@
+#include "cardinal/cmd/dispatcher.h"
+
+#include <cctype>
+#include <exception>
+#include <string>
+
+#include "cardinal/cmd/context.h"
+#include "cardinal/util/clock.h"
+#include "cardinal/util/split_args.h"
+
+namespace cardinal::cmd {
+
+namespace {
+
+constexpr size_t kErrorArgPreview = 128;
+
+// Redis formats these with printf's %s, so an argument's text ends at its first NUL byte.
+std::string_view c_prefix(std::string_view s, size_t max) {
+  s = s.substr(0, s.find('\0'));
+  return s.substr(0, max);
+}
+
+void reply_unknown_command(Session& session, std::span<const std::string_view> args) {
+  std::string preview;
+  for (size_t i = 1; i < args.size() && preview.size() < kErrorArgPreview; ++i) {
+    size_t room = kErrorArgPreview - preview.size();
+    preview += '\'';
+    preview += c_prefix(args[i], room);
+    preview += "' ";
+  }
+  std::string msg = "ERR unknown command '";
+  msg += c_prefix(args[0], kErrorArgPreview);
+  msg += "', with args beginning with: ";
+  msg += preview;
+  session.reply().error(msg);
+}
+
+void reply_arity(Session& session, const CommandSpec& spec) {
+  std::string msg = "ERR wrong number of arguments for '";
+  msg += spec.name;
+  msg += "' command";
+  session.reply().error(msg);
+}
+
+bool arity_ok(const CommandSpec& spec, size_t argc) {
+  return spec.arity >= 0 ? argc == static_cast<size_t>(spec.arity)
+                         : argc >= static_cast<size_t>(-spec.arity);
+}
+
+void feed_monitors(ServerState& server, Session& source, std::span<const std::string_view> args) {
+  if (server.monitors.empty()) return;
+  int64_t us = server.clock.now_us();
+  std::string line = std::to_string(us / 1000000) + ".";
+  std::string frac = std::to_string(us % 1000000);
+  line += std::string(6 - frac.size(), '0') + frac;
+  line += " [" + std::to_string(source.db) + " ";
+  line +=
+      source.unix_socket ? "unix:" + source.addr.substr(0, source.addr.rfind(':')) : source.addr;
+  line += "]";
+  for (std::string_view a : args) {
+    line += ' ';
+    util::append_quoted(line, a);
+  }
+  for (Session* m : server.monitors) {
+    if (m == &source) continue;
+    m->reply().simple(line);
+    m->request_flush();
+  }
+}
+
+void apply_reply_mode(Session& session, ReplyMode before, size_t output_before) {
+  auto drop = [&] { session.output().resize(output_before); };
+  switch (session.reply_mode) {
+    case ReplyMode::Off:
+      drop();
+      break;
+    case ReplyMode::SkipNext:  // this command was CLIENT REPLY SKIP: silent, next one skipped
+      drop();
+      session.reply_mode = ReplyMode::Skip;
+      break;
+    case ReplyMode::Skip:
+      if (before == ReplyMode::Skip) {
+        drop();
+        session.reply_mode = ReplyMode::On;
+      }
+      break;
+    case ReplyMode::On:
+      break;
+  }
+}
+
+}  // namespace
+
+void execute(ServerState& server, Session& session, std::span<const std::string_view> args) {
+  if (args.empty()) return;
+  session.last_interaction_ms = server.clock.now_ms();
+  ReplyMode mode_before = session.reply_mode;
+  size_t output_before = session.output().size();
+
+  CommandEntry* entry = server.commands.find(args[0]);
+  if (!entry) {
+    reply_unknown_command(session, args);
+    ++server.stats.total_error_replies;
+    apply_reply_mode(session, mode_before, output_before);
+    return;
+  }
+  if (!arity_ok(*entry->spec, args.size())) {
+    reply_arity(session, *entry->spec);
+    ++entry->stats.rejected_calls;
+    ++server.stats.total_error_replies;
+    apply_reply_mode(session, mode_before, output_before);
+    return;
+  }
+  if (!entry->subcommands.empty() && args.size() >= 2) {
+    CommandEntry* sub = entry->find_subcommand(args[1]);
+    if (!sub) {
+      std::string upper(entry->spec->name);
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::string msg = "ERR unknown subcommand '";
+      msg += c_prefix(args[1], kErrorArgPreview);
+      msg += "'. Try " + upper + " HELP.";
+      session.reply().error(msg);
+      ++server.stats.total_error_replies;
+      apply_reply_mode(session, mode_before, output_before);
+      return;
+    }
+    entry = sub;
+    if (!arity_ok(*entry->spec, args.size())) {
+      reply_arity(session, *entry->spec);
+      ++entry->stats.rejected_calls;
+      ++server.stats.total_error_replies;
+      apply_reply_mode(session, mode_before, output_before);
+      return;
+    }
+  }
+  const CommandSpec& spec = *entry->spec;
+  if (server.auth_required() && !session.authenticated && !(spec.flags & kNoAuth)) {
+    session.reply().error("NOAUTH Authentication required.");
+    ++entry->stats.rejected_calls;
+    ++server.stats.total_error_replies;
+    apply_reply_mode(session, mode_before, output_before);
+    return;
+  }
+
+  session.last_command = spec.name;  // CLIENT INFO shows the command being run
+  CommandContext ctx{args, session, server, session.reply(), spec};
+  int64_t start = util::monotonic_us();
+  try {
+    spec.handler(ctx);
+  } catch (const std::exception& e) {
+    ctx.error(std::string("ERR internal error: ") + e.what());
+  }
+  int64_t elapsed = util::monotonic_us() - start;
+
+  ++entry->stats.calls;
+  entry->stats.usec += static_cast<uint64_t>(elapsed);
+  if (ctx.failed) {
+    ++entry->stats.failed_calls;
+    ++server.stats.total_error_replies;
+  }
+  ++server.stats.total_commands_processed;
+  if (!(spec.flags & (kSkipMonitor | kAdmin))) feed_monitors(server, session, args);
+  apply_reply_mode(session, mode_before, output_before);
+}
+
+}  // namespace cardinal::cmd

@@ -1,0 +1,275 @@
+#include "info.h"
+
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <set>
+
+#include "cardinal/cmd/version.h"
+#include "cardinal/util/alloc_stats.h"
+#include "cardinal/util/numbers.h"
+
+namespace cardinal::cmd {
+
+namespace {
+
+std::string human_bytes(uint64_t n) {
+  char buf[64];
+  double d = static_cast<double>(n);
+  if (n < 1024) {
+    std::snprintf(buf, sizeof(buf), "%lluB", static_cast<unsigned long long>(n));
+  } else if (n < 1024ULL * 1024) {
+    std::snprintf(buf, sizeof(buf), "%.2fK", d / 1024);
+  } else if (n < 1024ULL * 1024 * 1024) {
+    std::snprintf(buf, sizeof(buf), "%.2fM", d / (1024 * 1024));
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.2fG", d / (1024.0 * 1024 * 1024));
+  }
+  return buf;
+}
+
+uint64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+uint64_t total_system_memory() {
+  return static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) *
+         static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+class InfoWriter {
+ public:
+  void section(std::string_view name) {
+    if (!out_.empty()) out_ += "\r\n";
+    out_ += "# ";
+    out_ += name;
+    out_ += "\r\n";
+  }
+  void field(std::string_view k, std::string_view v) {
+    out_ += k;
+    out_ += ':';
+    out_ += v;
+    out_ += "\r\n";
+  }
+  void field(std::string_view k, int64_t v) { field(k, util::i64_to_string(v)); }
+  void field(std::string_view k, uint64_t v) { field(k, std::to_string(v)); }
+  void field(std::string_view k, int v) { field(k, static_cast<int64_t>(v)); }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+void server_section(InfoWriter& w, ServerState& s) {
+  struct utsname u;
+  ::uname(&u);
+  int64_t now_us = s.clock.now_us();
+  int64_t uptime = (s.clock.now_ms() - s.start_time_ms) / 1000;
+  w.section("Server");
+  w.field("redis_version", kRedisCompatVersion);
+  w.field("cardinal_version", kCardinalVersion);
+  w.field("redis_git_sha1", "00000000");
+  w.field("redis_git_dirty", 0);
+  w.field("redis_build_id", "0");
+  w.field("redis_mode", "standalone");
+  w.field("os", std::string(u.sysname) + " " + u.release + " " + u.machine);
+  w.field("arch_bits", static_cast<int>(sizeof(void*) * 8));
+  w.field("monotonic_clock", "POSIX clock_gettime");
+  w.field("multiplexing_api", "epoll");
+  w.field("atomicvar_api", "c11-builtin");
+  w.field("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+                             std::to_string(__GNUC_PATCHLEVEL__));
+  w.field("process_id", static_cast<int64_t>(::getpid()));
+  w.field("process_supervised", "no");
+  w.field("run_id", s.run_id);
+  w.field("tcp_port", s.settings().port);
+  w.field("server_time_usec", now_us);
+  w.field("uptime_in_seconds", uptime);
+  w.field("uptime_in_days", uptime / 86400);
+  w.field("hz", s.settings().hz);
+  w.field("configured_hz", s.settings().hz);
+  w.field("lru_clock", (s.clock.now_ms() / 1000) & ((1 << 24) - 1));
+  w.field("executable", s.executable);
+  w.field("config_file", s.config_file);
+  w.field("io_threads_active", 0);
+}
+
+void clients_section(InfoWriter& w, ServerState& s) {
+  w.section("Clients");
+  w.field("connected_clients", static_cast<uint64_t>(s.sessions.size()));
+  w.field("cluster_connections", 0);
+  w.field("maxclients", s.settings().maxclients);
+  w.field("client_recent_max_input_buffer", 0);
+  w.field("client_recent_max_output_buffer", 0);
+  w.field("blocked_clients", 0);
+  w.field("tracking_clients", 0);
+  w.field("clients_in_timeout_table", 0);
+}
+
+void memory_section(InfoWriter& w, ServerState& s) {
+  uint64_t used = util::allocated_bytes();
+  uint64_t peak = std::max<uint64_t>(util::peak_allocated_bytes(), used);
+  uint64_t rss = resident_bytes();
+  uint64_t system = total_system_memory();
+  char ratio[32];
+  std::snprintf(ratio, sizeof(ratio), "%.2f",
+                used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0);
+  char peak_perc[32];
+  std::snprintf(peak_perc, sizeof(peak_perc), "%.2f%%",
+                peak ? 100.0 * static_cast<double>(used) / static_cast<double>(peak) : 100.0);
+  w.section("Memory");
+  w.field("used_memory", used);
+  w.field("used_memory_human", human_bytes(used));
+  w.field("used_memory_rss", rss);
+  w.field("used_memory_rss_human", human_bytes(rss));
+  w.field("used_memory_peak", peak);
+  w.field("used_memory_peak_human", human_bytes(peak));
+  w.field("used_memory_peak_perc", peak_perc);
+  w.field("total_system_memory", system);
+  w.field("total_system_memory_human", human_bytes(system));
+  w.field("maxmemory", s.settings().maxmemory);
+  w.field("maxmemory_human", human_bytes(static_cast<uint64_t>(s.settings().maxmemory)));
+  w.field("maxmemory_policy", s.settings().maxmemory_policy);
+  w.field("mem_fragmentation_ratio", ratio);
+  w.field("mem_allocator", "libc");
+  w.field("lazyfree_pending_objects", 0);
+}
+
+void persistence_section(InfoWriter& w, ServerState& s) {
+  w.section("Persistence");
+  w.field("loading", 0);
+  w.field("async_loading", 0);
+  w.field("rdb_changes_since_last_save", 0);
+  w.field("rdb_bgsave_in_progress", 0);
+  w.field("rdb_last_save_time", s.last_save_s);
+  w.field("rdb_last_bgsave_status", "ok");
+  w.field("aof_enabled", 0);
+  w.field("aof_rewrite_in_progress", 0);
+  w.field("aof_rewrite_scheduled", 0);
+  w.field("aof_last_write_status", "ok");
+}
+
+void stats_section(InfoWriter& w, ServerState& s) {
+  const engine::KeyspaceStats& ks = s.keyspace.stats();
+  w.section("Stats");
+  w.field("total_connections_received", s.stats.total_connections_received);
+  w.field("total_commands_processed", s.stats.total_commands_processed);
+  w.field("instantaneous_ops_per_sec", 0);
+  w.field("total_net_input_bytes", s.stats.total_net_input_bytes);
+  w.field("total_net_output_bytes", s.stats.total_net_output_bytes);
+  w.field("rejected_connections", s.stats.rejected_connections);
+  w.field("expired_keys", ks.expired_keys);
+  w.field("expire_cycle_cpu_milliseconds", ks.expire_cycle_time_us / 1000);
+  w.field("evicted_keys", 0);
+  w.field("keyspace_hits", ks.keyspace_hits);
+  w.field("keyspace_misses", ks.keyspace_misses);
+  w.field("pubsub_channels", 0);
+  w.field("pubsub_patterns", 0);
+  w.field("total_error_replies", s.stats.total_error_replies);
+}
+
+void replication_section(InfoWriter& w, ServerState& s) {
+  w.section("Replication");
+  w.field("role", "master");
+  w.field("connected_slaves", 0);
+  w.field("master_failover_state", "no-failover");
+  w.field("master_replid", s.run_id);
+  w.field("master_replid2", "0000000000000000000000000000000000000000");
+  w.field("master_repl_offset", 0);
+  w.field("second_repl_offset", -1);
+  w.field("repl_backlog_active", 0);
+}
+
+void cpu_section(InfoWriter& w) {
+  struct rusage self;
+  ::getrusage(RUSAGE_SELF, &self);
+  auto secs = [](const timeval& tv) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(tv.tv_sec),
+                  static_cast<long>(tv.tv_usec));
+    return std::string(buf);
+  };
+  w.section("CPU");
+  w.field("used_cpu_sys", secs(self.ru_stime));
+  w.field("used_cpu_user", secs(self.ru_utime));
+}
+
+void commandstats_section(InfoWriter& w, ServerState& s) {
+  w.section("Commandstats");
+  auto emit = [&](const CommandEntry& e) {
+    if (e.stats.calls == 0 && e.stats.rejected_calls == 0 && e.stats.failed_calls == 0) return;
+    char per_call[32];
+    std::snprintf(per_call, sizeof(per_call), "%.2f",
+                  e.stats.calls
+                      ? static_cast<double>(e.stats.usec) / static_cast<double>(e.stats.calls)
+                      : 0.0);
+    w.field("cmdstat_" + std::string(e.spec->name),
+            "calls=" + std::to_string(e.stats.calls) + ",usec=" + std::to_string(e.stats.usec) +
+                ",usec_per_call=" + per_call +
+                ",rejected_calls=" + std::to_string(e.stats.rejected_calls) +
+                ",failed_calls=" + std::to_string(e.stats.failed_calls));
+  };
+  for (const auto& [name, entry] : s.commands.all()) {
+    emit(*entry);
+    for (const auto& [sub_name, sub] : entry->subcommands) emit(*sub);
+  }
+}
+
+void keyspace_section(InfoWriter& w, ServerState& s) {
+  w.section("Keyspace");
+  for (int i = 0; i < s.keyspace.database_count(); ++i) {
+    const engine::Database& db = s.keyspace.db(i);
+    if (db.size() == 0) continue;
+    w.field("db" + std::to_string(i), "keys=" + std::to_string(db.size()) +
+                                          ",expires=" + std::to_string(db.expires_count()) +
+                                          ",avg_ttl=" + std::to_string(db.average_ttl_ms()));
+  }
+}
+
+}  // namespace
+
+std::string render_info(ServerState& server, std::span<const std::string_view> sections) {
+  static const std::set<std::string> kDefault = {
+      "server", "clients", "memory",     "persistence", "stats",   "replication",
+      "cpu",    "modules", "errorstats", "cluster",     "keyspace"};
+  std::set<std::string> wanted;
+  for (std::string_view sec : sections) {
+    std::string lower(sec);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "default") {
+      wanted.insert(kDefault.begin(), kDefault.end());
+    } else if (lower == "all" || lower == "everything") {
+      wanted.insert(kDefault.begin(), kDefault.end());
+      wanted.insert("commandstats");
+    } else {
+      wanted.insert(lower);
+    }
+  }
+  if (sections.empty()) wanted = kDefault;
+  InfoWriter w;
+  if (wanted.contains("server")) server_section(w, server);
+  if (wanted.contains("clients")) clients_section(w, server);
+  if (wanted.contains("memory")) memory_section(w, server);
+  if (wanted.contains("persistence")) persistence_section(w, server);
+  if (wanted.contains("stats")) stats_section(w, server);
+  if (wanted.contains("replication")) replication_section(w, server);
+  if (wanted.contains("cpu")) cpu_section(w);
+  if (wanted.contains("modules")) w.section("Modules");
+  if (wanted.contains("errorstats")) w.section("Errorstats");
+  if (wanted.contains("commandstats")) commandstats_section(w, server);
+  if (wanted.contains("cluster")) {
+    w.section("Cluster");
+    w.field("cluster_enabled", 0);
+  }
+  if (wanted.contains("keyspace")) keyspace_section(w, server);
+  return w.take();
+}
+
+}  // namespace cardinal::cmd

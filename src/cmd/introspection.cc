@@ -1,0 +1,371 @@
+// COMMAND and its subcommands, rendered from the command table: the table is the only place a
+// command's arity, flags, keys and documentation are written down.
+#include <string>
+#include <vector>
+
+#include "cardinal/cmd/families.h"
+#include "cardinal/util/glob.h"
+#include "command_docs.h"
+#include "helpers.h"
+
+namespace cardinal::cmd {
+
+namespace {
+
+constexpr std::pair<CommandFlag, std::string_view> kFlagNames[] = {
+    {kWrite, "write"},
+    {kReadonly, "readonly"},
+    {kDenyOom, "denyoom"},
+    {kAdmin, "admin"},
+    {kPubsub, "pubsub"},
+    {kNoscript, "noscript"},
+    {kBlocking, "blocking"},
+    {kLoading, "loading"},
+    {kStale, "stale"},
+    {kSkipMonitor, "skip_monitor"},
+    {kSkipSlowlog, "skip_slowlog"},
+    {kFast, "fast"},
+    {kNoAuth, "no_auth"},
+    {kMayReplicate, "may_replicate"},
+    {kNoMulti, "no_multi"},
+    {kAllowBusy, "allow_busy"},
+};
+
+std::vector<std::string_view> acl_categories(const CommandSpec& spec) {
+  std::vector<std::string_view> cats;
+  if (spec.flags & kWrite) cats.push_back("@write");
+  if (spec.flags & kReadonly) cats.push_back("@read");
+  switch (spec.group) {
+    case Group::String:
+      cats.push_back("@string");
+      break;
+    case Group::Generic:
+      cats.push_back("@keyspace");
+      break;
+    case Group::List:
+      cats.push_back("@list");
+      break;
+    case Group::Set:
+      cats.push_back("@set");
+      break;
+    case Group::SortedSet:
+      cats.push_back("@sortedset");
+      break;
+    case Group::Hash:
+      cats.push_back("@hash");
+      break;
+    case Group::PubSub:
+      cats.push_back("@pubsub");
+      break;
+    case Group::Connection:
+      cats.push_back("@connection");
+      break;
+    case Group::Transactions:
+      cats.push_back("@transaction");
+      break;
+    default:
+      break;
+  }
+  if (spec.flags & kAdmin) {
+    cats.push_back("@admin");
+    cats.push_back("@dangerous");
+  }
+  if (spec.flags & kBlocking) cats.push_back("@blocking");
+  cats.push_back(spec.flags & kFast ? "@fast" : "@slow");
+  return cats;
+}
+
+void reply_info(CommandContext& ctx, const CommandSpec& spec) {
+  resp::ReplyWriter& r = ctx.reply;
+  r.array(10);
+  r.bulk(spec.name);
+  r.integer(spec.arity);
+  std::vector<std::string_view> flags;
+  for (auto [flag, name] : kFlagNames)
+    if (spec.flags & flag) flags.push_back(name);
+  r.set(flags.size());
+  for (std::string_view f : flags) r.simple(f);
+  r.integer(spec.keys.first);
+  r.integer(spec.keys.last);
+  r.integer(spec.keys.step);
+  auto cats = acl_categories(spec);
+  r.set(cats.size());
+  for (std::string_view c : cats) r.simple(c);
+  r.array(0);  // tips
+  if (spec.keys.first > 0) {
+    r.array(1);
+    r.map(3);
+    r.bulk("flags");
+    r.set(2);
+    r.simple(spec.flags & kWrite ? "RW" : "RO");
+    r.simple(spec.flags & kWrite ? "update" : "access");
+    r.bulk("begin_search");
+    r.map(2);
+    r.bulk("type");
+    r.bulk("index");
+    r.bulk("spec");
+    r.map(1);
+    r.bulk("index");
+    r.integer(spec.keys.first);
+    r.bulk("find_keys");
+    r.map(2);
+    r.bulk("type");
+    r.bulk("range");
+    r.bulk("spec");
+    r.map(3);
+    r.bulk("lastkey");
+    r.integer(spec.keys.last >= 0 ? spec.keys.last - spec.keys.first : spec.keys.last);
+    r.bulk("keystep");
+    r.integer(spec.keys.step);
+    r.bulk("limit");
+    r.integer(0);
+  } else {
+    r.array(0);
+  }
+  r.array(spec.subcommands.size());
+  for (const CommandSpec& sub : spec.subcommands) reply_info(ctx, sub);
+}
+
+void reply_doc_arg(resp::ReplyWriter& r, const DocArg& a) {
+  size_t fields = 2 + (a.token.empty() ? 0 : 1) + (a.optional || a.multiple ? 1 : 0) +
+                  (a.children.empty() ? 0 : 1);
+  r.map(fields);
+  r.bulk("name");
+  r.bulk(a.name);
+  r.bulk("type");
+  r.bulk(a.type);
+  if (!a.token.empty()) {
+    r.bulk("token");
+    r.bulk(a.token);
+  }
+  if (a.optional || a.multiple) {
+    r.bulk("flags");
+    r.array((a.optional ? 1 : 0) + (a.multiple ? 1 : 0));
+    if (a.optional) r.simple("optional");
+    if (a.multiple) r.simple("multiple");
+  }
+  if (!a.children.empty()) {
+    r.bulk("arguments");
+    r.array(a.children.size());
+    for (const DocArg& c : a.children) reply_doc_arg(r, c);
+  }
+}
+
+void reply_docs(CommandContext& ctx, const CommandSpec& spec) {
+  resp::ReplyWriter& r = ctx.reply;
+  std::vector<DocArg> args = parse_doc_syntax(spec.syntax);
+  r.map(4 + (args.empty() ? 0 : 1) + (spec.subcommands.empty() ? 0 : 1));
+  r.bulk("summary");
+  r.bulk(spec.summary);
+  r.bulk("since");
+  r.bulk(spec.since);
+  r.bulk("group");
+  r.bulk(group_name(spec.group));
+  r.bulk("complexity");
+  r.bulk(spec.complexity);
+  if (!args.empty()) {
+    r.bulk("arguments");
+    r.array(args.size());
+    for (const DocArg& a : args) reply_doc_arg(r, a);
+  }
+  if (!spec.subcommands.empty()) {
+    r.bulk("subcommands");
+    r.map(spec.subcommands.size());
+    for (const CommandSpec& sub : spec.subcommands) {
+      r.bulk(sub.name);
+      reply_docs(ctx, sub);
+    }
+  }
+}
+
+void command(CommandContext& ctx) {
+  const auto& all = ctx.server.commands.all();
+  ctx.reply.array(all.size());
+  for (const auto& [name, entry] : all) reply_info(ctx, *entry->spec);
+}
+
+void command_count(CommandContext& ctx) {
+  ctx.reply.integer(static_cast<int64_t>(ctx.server.commands.all().size()));
+}
+
+void command_info(CommandContext& ctx) {
+  if (ctx.argc() == 2) return command(ctx);
+  ctx.reply.array(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    CommandEntry* e = ctx.server.commands.find(ctx.arg(i));
+    if (e) {
+      reply_info(ctx, *e->spec);
+    } else {
+      ctx.reply.null_array();
+    }
+  }
+}
+
+void command_docs(CommandContext& ctx) {
+  std::vector<const CommandSpec*> specs;
+  if (ctx.argc() == 2) {
+    for (const auto& [name, entry] : ctx.server.commands.all()) specs.push_back(entry->spec);
+  } else {
+    for (size_t i = 2; i < ctx.argc(); ++i)
+      if (CommandEntry* e = ctx.server.commands.find(ctx.arg(i))) specs.push_back(e->spec);
+  }
+  ctx.reply.map(specs.size());
+  for (const CommandSpec* s : specs) {
+    ctx.reply.bulk(s->name);
+    reply_docs(ctx, *s);
+  }
+}
+
+void command_list(CommandContext& ctx) {
+  std::string_view pattern, category;
+  if (ctx.argc() != 2) {
+    if (ctx.argc() != 5 || !CommandContext::is(ctx.arg(2), "FILTERBY"))
+      return ctx.error(Errc::Syntax);
+    if (CommandContext::is(ctx.arg(3), "PATTERN")) {
+      pattern = ctx.arg(4);
+    } else if (CommandContext::is(ctx.arg(3), "ACLCAT")) {
+      category = ctx.arg(4);
+    } else if (CommandContext::is(ctx.arg(3), "MODULE")) {
+      ctx.reply.array(0);
+      return;
+    } else {
+      return ctx.error(Errc::Syntax);
+    }
+  }
+  std::vector<std::string_view> names;
+  auto consider = [&](const CommandSpec& s) {
+    if (!pattern.empty() && !util::glob_match(pattern, s.name, true)) return;
+    if (!category.empty()) {
+      bool found = false;
+      for (std::string_view c : acl_categories(s))
+        found |= CommandContext::is(c.substr(1), category);
+      if (!found) return;
+    }
+    names.push_back(s.name);
+  };
+  for (const auto& [name, entry] : ctx.server.commands.all()) {
+    consider(*entry->spec);
+    for (const CommandSpec& sub : entry->spec->subcommands) consider(sub);
+  }
+  ctx.reply.array(names.size());
+  for (std::string_view n : names) ctx.reply.bulk(n);
+}
+
+void command_getkeys(CommandContext& ctx) {
+  auto target = ctx.args.subspan(2);
+  CommandEntry* e = ctx.server.commands.find(target[0]);
+  if (!e) return ctx.error("ERR Invalid command specified");
+  if (!e->subcommands.empty() && target.size() > 1) {
+    if (CommandEntry* sub = e->find_subcommand(target[1])) e = sub;
+  }
+  const CommandSpec& s = *e->spec;
+  auto argc = static_cast<int>(target.size());
+  if ((s.arity > 0 && argc != s.arity) || (s.arity < 0 && argc < -s.arity))
+    return ctx.error("ERR Invalid number of arguments specified for command");
+  if (s.keys.first <= 0) return ctx.error("ERR The command has no key arguments");
+  int last = s.keys.last >= 0 ? s.keys.last : argc + s.keys.last;
+  std::vector<std::string_view> keys;
+  for (int i = s.keys.first; i <= last && i < argc; i += s.keys.step)
+    keys.push_back(target[static_cast<size_t>(i)]);
+  ctx.reply.array(keys.size());
+  for (std::string_view k : keys) ctx.reply.bulk(k);
+}
+
+void command_help(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "(no subcommand)",
+      "    Return details about all Redis commands.",
+      "COUNT",
+      "    Return the total number of commands in this Redis server.",
+      "LIST",
+      "    Return a list of all commands in this Redis server.",
+      "INFO [<command-name> ...]",
+      "    Return details about multiple Redis commands.",
+      "DOCS [<command-name> ...]",
+      "    Return documentation details about multiple Redis commands.",
+      "GETKEYS <full-command>",
+      "    Return the keys from a full Redis command.",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.reply.array(std::size(kLines));
+  for (std::string_view l : kLines) ctx.reply.simple(l);
+}
+
+constexpr uint32_t kIntrospectionFlags = kLoading | kStale | kSentinel;
+
+constexpr CommandSpec kCommandSubcommands[] = {
+    {.name = "command|count",
+     .arity = 2,
+     .flags = kIntrospectionFlags,
+     .group = Group::Server,
+     .since = "2.8.13",
+     .summary = "Get total number of Redis commands",
+     .complexity = "O(1)",
+     .handler = command_count},
+    {.name = "command|info",
+     .arity = -2,
+     .flags = kIntrospectionFlags,
+     .group = Group::Server,
+     .since = "2.8.13",
+     .summary = "Get array of specific Redis command details, or all when no argument is given.",
+     .complexity = "O(N) where N is the number of commands to look up",
+     .syntax = "[command-name [command-name ...]]",
+     .handler = command_info},
+    {.name = "command|docs",
+     .arity = -2,
+     .flags = kIntrospectionFlags,
+     .group = Group::Server,
+     .since = "7.0.0",
+     .summary = "Get array of specific Redis command documentation",
+     .complexity = "O(N) where N is the number of commands to look up",
+     .syntax = "[command-name [command-name ...]]",
+     .handler = command_docs},
+    {.name = "command|list",
+     .arity = -2,
+     .flags = kIntrospectionFlags,
+     .group = Group::Server,
+     .since = "7.0.0",
+     .summary = "Get an array of Redis command names",
+     .complexity = "O(N) where N is the total number of Redis commands",
+     .syntax = "[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]",
+     .handler = command_list},
+    {.name = "command|getkeys",
+     .arity = -3,
+     .flags = kIntrospectionFlags,
+     .group = Group::Server,
+     .since = "2.8.13",
+     .summary = "Extract keys given a full Redis command",
+     .complexity = "O(N) where N is the number of arguments to the command",
+     .syntax = "command [arg [arg ...]]",
+     .handler = command_getkeys},
+    {.name = "command|help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .group = Group::Server,
+     .since = "5.0.0",
+     .summary = "Show helpful text about the different subcommands",
+     .complexity = "O(1)",
+     .handler = command_help},
+};
+
+constexpr CommandSpec kIntrospectionCommands[] = {
+    {.name = "command",
+     .arity = -1,
+     .flags = kIntrospectionFlags,
+     .group = Group::Server,
+     .since = "2.8.13",
+     .summary = "Get array of Redis command details",
+     .complexity = "O(N) where N is the total number of Redis commands",
+     .handler = command,
+     .subcommands = kCommandSubcommands},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> introspection_commands() {
+  return kIntrospectionCommands;
+}
+
+}  // namespace cardinal::cmd

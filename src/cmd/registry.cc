@@ -1,0 +1,13 @@
+// The list of command families: adding a family means adding one line here.
+#include "cardinal/cmd/command_table.h"
+#include "cardinal/cmd/families.h"
+
+namespace cardinal::cmd {
+
+std::vector<std::span<const CommandSpec>> command_families() {
+  return {string_commands(), counter_commands(),    lcs_commands(),          key_commands(),
+          expire_commands(), connection_commands(), client_commands(),       server_commands(),
+          config_commands(), object_commands(),     introspection_commands()};
+}
+
+}  // namespace cardinal::cmd

@@ -1,0 +1,171 @@
+// Server commands: INFO, TIME, LASTSAVE, SHUTDOWN, MONITOR and DEBUG.
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "cardinal/cmd/families.h"
+#include "cardinal/util/numbers.h"
+#include "helpers.h"
+#include "info.h"
+
+namespace cardinal::cmd {
+
+namespace {
+
+void info(CommandContext& ctx) {
+  ctx.reply.verbatim(render_info(ctx.server, ctx.args.subspan(1)));
+}
+
+void time_cmd(CommandContext& ctx) {
+  int64_t us = ctx.server.clock.now_us();
+  ctx.reply.array(2);
+  ctx.reply.bulk(util::i64_to_string(us / 1000000));
+  ctx.reply.bulk(util::i64_to_string(us % 1000000));
+}
+
+void lastsave(CommandContext& ctx) {
+  ctx.reply.integer(ctx.server.last_save_s);
+}
+
+void shutdown(CommandContext& ctx) {
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    std::string_view a = ctx.arg(i);
+    if (!CommandContext::is(a, "NOSAVE") && !CommandContext::is(a, "SAVE") &&
+        !CommandContext::is(a, "NOW") && !CommandContext::is(a, "FORCE") &&
+        !CommandContext::is(a, "ABORT")) {
+      return ctx.error(Errc::Syntax);
+    }
+    if (CommandContext::is(a, "ABORT")) return ctx.error("ERR No shutdown in progress.");
+  }
+  // Nothing to persist yet, so SAVE and NOSAVE stop the same way; the client gets no reply.
+  if (ctx.server.hooks) ctx.server.hooks->shutdown();
+}
+
+void monitor(CommandContext& ctx) {
+  if (!ctx.session.monitor) {
+    ctx.session.monitor = true;
+    ctx.server.monitors.push_back(&ctx.session);
+  }
+  ctx.reply.ok();
+}
+
+bool debug_allowed(CommandContext& ctx) {
+  const std::string& mode = ctx.server.settings().enable_debug_command;
+  if (mode == "yes") return true;
+  if (mode == "local" &&
+      (ctx.session.unix_socket || ctx.session.addr.starts_with("127.") ||
+       ctx.session.addr.starts_with("[::1]") || ctx.session.addr.starts_with("::1")))
+    return true;
+  ctx.error(
+      "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you "
+      "can run it from a local connection, otherwise you need to set this option in the "
+      "configuration file, and then restart the server.");
+  return false;
+}
+
+void debug(CommandContext& ctx) {
+  if (!debug_allowed(ctx)) return;
+  std::string_view sub = ctx.arg(1);
+  if (CommandContext::is(sub, "SLEEP") && ctx.argc() == 3) {
+    // As in Redis, the whole server sleeps: that is what the command is for.
+    double seconds = std::strtod(std::string(ctx.arg(2)).c_str(), nullptr);
+    if (seconds > 0)
+      std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6)));
+    return ctx.reply.ok();
+  }
+  if (CommandContext::is(sub, "SET-ACTIVE-EXPIRE") && ctx.argc() == 3) {
+    ctx.server.active_expire_enabled = ctx.arg(2) != "0";
+    return ctx.reply.ok();
+  }
+  if (CommandContext::is(sub, "OBJECT") && ctx.argc() == 3) {
+    engine::DbEntry* e = ctx.db().find_quiet(ctx.arg(2));
+    if (!e) return ctx.error(Errc::NoSuchKey);
+    std::string line =
+        "Value at:0x0 refcount:1 encoding:" +
+        std::string(engine::encoding_name(e->value.encoding())) +
+        " serializedlength:" + std::to_string(e->value.string_length()) +
+        " lru:0 lru_seconds_idle:" + std::to_string((ctx.now_ms() - e->last_access_ms) / 1000);
+    return ctx.reply.simple(line);
+  }
+  if (CommandContext::is(sub, "HELP") && ctx.argc() == 2) {
+    static constexpr std::string_view kLines[] = {
+        "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "OBJECT <key>",
+        "    Show low level info about the `key` and associated value.",
+        "SET-ACTIVE-EXPIRE <0|1>",
+        "    Setting it to 0 disables expiring keys in background when they are not accessed.",
+        "SLEEP <seconds>",
+        "    Stop the server for <seconds>. Decimals allowed.",
+        "HELP",
+        "    Print this help.",
+    };
+    ctx.reply.array(std::size(kLines));
+    for (std::string_view l : kLines) ctx.reply.simple(l);
+    return;
+  }
+  ctx.error("ERR Unknown subcommand or wrong number of arguments for '" +
+            std::string(sub.substr(0, std::min<size_t>(128, sub.find('\0')))) +
+            "'. Try DEBUG HELP.");
+}
+
+constexpr CommandSpec kServerCommands[] = {
+    {.name = "info",
+     .arity = -1,
+     .flags = kLoading | kStale | kSentinel,
+     .group = Group::Server,
+     .since = "1.0.0",
+     .summary = "Get information and statistics about the server",
+     .complexity = "O(1)",
+     .syntax = "[section [section ...]]",
+     .handler = info},
+    {.name = "time",
+     .arity = 1,
+     .flags = kLoading | kStale | kFast,
+     .group = Group::Server,
+     .since = "2.6.0",
+     .summary = "Return the current server time",
+     .complexity = "O(1)",
+     .handler = time_cmd},
+    {.name = "lastsave",
+     .arity = 1,
+     .flags = kLoading | kStale | kFast,
+     .group = Group::Server,
+     .since = "1.0.0",
+     .summary = "Get the UNIX time stamp of the last successful save to disk",
+     .complexity = "O(1)",
+     .handler = lastsave},
+    {.name = "shutdown",
+     .arity = -1,
+     .flags = kAdmin | kNoscript | kLoading | kStale | kNoMulti | kSentinel | kAllowBusy,
+     .group = Group::Server,
+     .since = "1.0.0",
+     .summary = "Synchronously save the dataset to disk and then shut down the server",
+     .complexity = "O(N) when saving, where N is the total number of keys in all databases when "
+                   "saving data, otherwise O(1)",
+     .syntax = "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]",
+     .handler = shutdown},
+    {.name = "monitor",
+     .arity = 1,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .group = Group::Server,
+     .since = "1.0.0",
+     .summary = "Listen for all requests received by the server in real time",
+     .handler = monitor},
+    {.name = "debug",
+     .arity = -2,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .group = Group::Server,
+     .since = "1.0.0",
+     .summary = "A container for debugging commands",
+     .complexity = "Depends on subcommand.",
+     .syntax = "subcommand [argument ...]",
+     .handler = debug},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> server_commands() {
+  return kServerCommands;
+}
+
+}  // namespace cardinal::cmd

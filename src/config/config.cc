@@ -1,0 +1,498 @@
+#include "cardinal/config/config.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "cardinal/util/glob.h"
+#include "cardinal/util/numbers.h"
+#include "cardinal/util/split_args.h"
+
+namespace cardinal::config {
+
+namespace {
+
+enum Flags : unsigned { kMutable = 0, kImmutable = 1, kMultiArg = 2 };
+
+using Args = std::span<const std::string>;
+using Setter = std::function<std::string(Settings&, Args)>;
+using Getter = std::function<std::string(const Settings&)>;
+
+struct Directive {
+  std::string name;
+  std::vector<std::string> aliases;
+  unsigned flags;
+  Setter set;
+  Getter get;
+};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string range_error(int64_t lo, int64_t hi) {
+  return "argument must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+         " inclusive";
+}
+
+Directive boolean(std::string name, bool Settings::*field, unsigned flags = kMutable) {
+  return {std::move(name),
+          {},
+          flags,
+          [field](Settings& s, Args a) -> std::string {
+            std::string v = lower(a[0]);
+            if (v != "yes" && v != "no") return "argument must be 'yes' or 'no'";
+            s.*field = v == "yes";
+            return "";
+          },
+          [field](const Settings& s) { return std::string(s.*field ? "yes" : "no"); }};
+}
+
+Directive integer(std::string name, int64_t Settings::*field, int64_t lo, int64_t hi,
+                  unsigned flags = kMutable, std::vector<std::string> aliases = {}) {
+  return {std::move(name), std::move(aliases), flags,
+          [=](Settings& s, Args a) -> std::string {
+            int64_t v;
+            if (!util::parse_i64(a[0], v)) return "argument couldn't be parsed into an integer";
+            if (v < lo || v > hi) return range_error(lo, hi);
+            s.*field = v;
+            return "";
+          },
+          [field](const Settings& s) { return util::i64_to_string(s.*field); }};
+}
+
+Directive memory(std::string name, int64_t Settings::*field, int64_t lo, int64_t hi,
+                 unsigned flags = kMutable) {
+  return {std::move(name),
+          {},
+          flags,
+          [=](Settings& s, Args a) -> std::string {
+            int64_t v;
+            if (!parse_memory(a[0], v)) return "argument must be a memory value";
+            if (v < lo || v > hi) return range_error(lo, hi);
+            s.*field = v;
+            return "";
+          },
+          [field](const Settings& s) { return util::i64_to_string(s.*field); }};
+}
+
+Directive choice(std::string name, std::string Settings::*field, std::vector<std::string> values,
+                 unsigned flags = kMutable) {
+  return {std::move(name),
+          {},
+          flags,
+          [field, values](Settings& s, Args a) -> std::string {
+            std::string v = lower(a[0]);
+            if (std::find(values.begin(), values.end(), v) == values.end()) {
+              std::string msg = "argument(s) must be one of the following: ";
+              for (size_t i = 0; i < values.size(); ++i) msg += (i ? ", " : "") + values[i];
+              return msg;
+            }
+            s.*field = v;
+            return "";
+          },
+          [field](const Settings& s) { return s.*field; }};
+}
+
+Directive text(std::string name, std::string Settings::*field, unsigned flags = kMutable) {
+  return {std::move(name),
+          {},
+          flags,
+          [field](Settings& s, Args a) -> std::string {
+            s.*field = a[0];
+            return "";
+          },
+          [field](const Settings& s) { return s.*field; }};
+}
+
+std::string join(Args a) {
+  std::string out;
+  for (size_t i = 0; i < a.size(); ++i) out += (i ? " " : "") + a[i];
+  return out;
+}
+
+std::vector<Directive> make_directives() {
+  std::vector<Directive> d;
+  d.push_back({"bind",
+               {},
+               kImmutable | kMultiArg,
+               [](Settings& s, Args a) -> std::string {
+                 s.bind.assign(a.begin(), a.end());
+                 return "";
+               },
+               [](const Settings& s) { return join(s.bind); }});
+  d.push_back(integer("port", &Settings::port, 0, 65535, kImmutable));
+  d.push_back(text("unixsocket", &Settings::unixsocket, kImmutable));
+  d.push_back({"unixsocketperm",
+               {},
+               kImmutable,
+               [](Settings& s, Args a) -> std::string {
+                 char* end = nullptr;
+                 long v = std::strtol(a[0].c_str(), &end, 8);
+                 if (a[0].empty() || *end != '\0' || v < 0 || v > 0777)
+                   return "argument couldn't be parsed into an integer";
+                 s.unixsocketperm = v;
+                 return "";
+               },
+               [](const Settings& s) {
+                 std::ostringstream o;
+                 o << std::oct << s.unixsocketperm;
+                 return o.str();
+               }});
+  d.push_back(integer("tcp-backlog", &Settings::tcp_backlog, 0, INT_MAX, kImmutable));
+  d.push_back(integer("timeout", &Settings::timeout, 0, INT_MAX));
+  d.push_back(integer("tcp-keepalive", &Settings::tcp_keepalive, 0, INT_MAX));
+  d.push_back(boolean("protected-mode", &Settings::protected_mode));
+  d.push_back(boolean("daemonize", &Settings::daemonize, kImmutable));
+  d.push_back(text("pidfile", &Settings::pidfile, kImmutable));
+  d.push_back(choice("loglevel", &Settings::loglevel,
+                     {"debug", "verbose", "notice", "warning", "nothing"}));
+  d.push_back(text("logfile", &Settings::logfile, kImmutable));
+  d.push_back(integer("databases", &Settings::databases, 1, INT_MAX, kImmutable));
+  d.push_back(text("requirepass", &Settings::requirepass));
+  d.push_back({"save",
+               {},
+               kMultiArg,
+               [](Settings& s, Args a) -> std::string {
+                 if (a.size() == 1 && a[0].empty()) {
+                   s.save.clear();
+                   return "";
+                 }
+                 if (a.size() % 2 != 0) return "Invalid save parameters";
+                 for (const std::string& v : a) {
+                   int64_t n;
+                   if (!util::parse_i64(v, n) || n < 0) return "Invalid save parameters";
+                 }
+                 s.save = join(a);
+                 return "";
+               },
+               [](const Settings& s) { return s.save; }});
+  d.push_back(boolean("appendonly", &Settings::appendonly));
+  d.push_back(choice("appendfsync", &Settings::appendfsync, {"always", "everysec", "no"}));
+  d.push_back({"dir",
+               {},
+               kMutable,
+               [](Settings& s, Args a) -> std::string {
+                 if (::chdir(a[0].c_str()) != 0) return std::string("No such file or directory");
+                 char buf[4096];
+                 s.dir = ::getcwd(buf, sizeof(buf)) ? buf : a[0];
+                 return "";
+               },
+               [](const Settings& s) {
+                 char buf[4096];
+                 return s.dir.empty() && ::getcwd(buf, sizeof(buf)) ? std::string(buf) : s.dir;
+               }});
+  d.push_back(text("dbfilename", &Settings::dbfilename));
+  d.push_back(text("appendfilename", &Settings::appendfilename, kImmutable));
+  d.push_back(text("appenddirname", &Settings::appenddirname, kImmutable));
+  d.push_back(integer("maxclients", &Settings::maxclients, 1, INT_MAX));
+  d.push_back(memory("maxmemory", &Settings::maxmemory, 0, LLONG_MAX));
+  d.push_back(choice("maxmemory-policy", &Settings::maxmemory_policy,
+                     {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+                      "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}));
+  d.push_back({"hz",
+               {},
+               kMutable,
+               [](Settings& s, Args a) -> std::string {
+                 int64_t v;
+                 if (!util::parse_i64(a[0], v))
+                   return "argument couldn't be parsed into an integer";
+                 if (v < 0 || v > INT_MAX) return range_error(0, INT_MAX);
+                 s.hz = std::clamp<int64_t>(v, 1, 500);  // Redis clamps rather than refuses
+                 return "";
+               },
+               [](const Settings& s) { return util::i64_to_string(s.hz); }});
+  d.push_back(memory("proto-max-bulk-len", &Settings::proto_max_bulk_len, 1024 * 1024, LLONG_MAX));
+  d.push_back(memory("client-query-buffer-limit", &Settings::client_query_buffer_limit, 1024 * 1024,
+                     LLONG_MAX));
+  d.push_back(
+      integer("latency-monitor-threshold", &Settings::latency_monitor_threshold, 0, LLONG_MAX));
+  d.push_back(
+      integer("slowlog-log-slower-than", &Settings::slowlog_log_slower_than, -1, LLONG_MAX));
+  d.push_back(integer("slowlog-max-len", &Settings::slowlog_max_len, 0, LONG_MAX));
+  d.push_back(text("notify-keyspace-events", &Settings::notify_keyspace_events));
+  d.push_back(integer("set-max-intset-entries", &Settings::set_max_intset_entries, 0, LONG_MAX));
+  d.push_back(
+      integer("set-max-listpack-entries", &Settings::set_max_listpack_entries, 0, LONG_MAX));
+  d.push_back(integer("set-max-listpack-value", &Settings::set_max_listpack_value, 0, LONG_MAX));
+  d.push_back(integer("hash-max-listpack-entries", &Settings::hash_max_listpack_entries, 0,
+                      LONG_MAX, kMutable, {"hash-max-ziplist-entries"}));
+  d.push_back(integer("hash-max-listpack-value", &Settings::hash_max_listpack_value, 0, LONG_MAX,
+                      kMutable, {"hash-max-ziplist-value"}));
+  d.push_back(integer("zset-max-listpack-entries", &Settings::zset_max_listpack_entries, 0,
+                      LONG_MAX, kMutable, {"zset-max-ziplist-entries"}));
+  d.push_back(integer("zset-max-listpack-value", &Settings::zset_max_listpack_value, 0, LONG_MAX,
+                      kMutable, {"zset-max-ziplist-value"}));
+  d.push_back(integer("list-max-listpack-size", &Settings::list_max_listpack_size, INT_MIN, INT_MAX,
+                      kMutable, {"list-max-ziplist-size"}));
+  d.push_back(boolean("lazyfree-lazy-user-flush", &Settings::lazyfree_lazy_user_flush));
+  d.push_back(choice("enable-debug-command", &Settings::enable_debug_command,
+                     {"no", "yes", "local"}, kImmutable));
+  d.push_back({"client-output-buffer-limit",
+               {},
+               kMultiArg,
+               [](Settings& s, Args a) -> std::string {
+                 if (a.size() % 4 != 0)
+                   return "Wrong number of arguments in buffer limit configuration.";
+                 s.client_output_buffer_limit = join(a);
+                 return "";
+               },
+               [](const Settings& s) { return s.client_output_buffer_limit; }});
+  return d;
+}
+
+const std::vector<Directive>& directives() {
+  static const std::vector<Directive> table = make_directives();
+  return table;
+}
+
+const Directive* find_directive(std::string_view name) {
+  std::string n = lower(name);
+  for (const Directive& d : directives()) {
+    if (d.name == n) return &d;
+    for (const std::string& a : d.aliases)
+      if (a == n) return &d;
+  }
+  return nullptr;
+}
+
+// Directives Redis 7.0 accepts that cardinal does not implement yet: accepted with a warning.
+const std::set<std::string, std::less<>>& known_unsupported() {
+  static const std::set<std::string, std::less<>> names = [] {
+    std::set<std::string, std::less<>> s;
+    std::istringstream in(
+        "acl-pubsub-default aclfile acllog-max-len active-defrag-cycle-max "
+        "active-defrag-cycle-min active-defrag-ignore-bytes active-defrag-max-scan-fields "
+        "active-defrag-threshold-lower active-defrag-threshold-upper active-expire-effort "
+        "activedefrag activerehashing always-show-logo aof-disable-auto-gc aof-load-truncated "
+        "aof-rewrite-incremental-fsync aof-timestamp-enabled aof-use-rdb-preamble "
+        "aof_rewrite_cpulist auto-aof-rewrite-min-size "
+        "auto-aof-rewrite-percentage bgsave_cpulist bind-source-addr bio_cpulist "
+        "busy-reply-threshold cluster-allow-pubsubshard-when-down cluster-allow-reads-when-down "
+        "cluster-allow-replica-migration cluster-announce-bus-port cluster-announce-hostname "
+        "cluster-announce-ip cluster-announce-port cluster-announce-tls-port cluster-config-file "
+        "cluster-enabled cluster-link-sendbuf-limit cluster-migration-barrier "
+        "cluster-node-timeout cluster-port cluster-preferred-endpoint-type "
+        "cluster-replica-no-failover cluster-replica-validity-factor "
+        "cluster-require-full-coverage cluster-slave-no-failover cluster-slave-validity-factor "
+        "crash-log-enabled crash-memcheck-enabled disable-thp dynamic-hz "
+        "enable-module-command enable-protected-configs hll-sparse-max-bytes ignore-warnings "
+        "io-threads io-threads-do-reads jemalloc-bg-thread latency-tracking "
+        "latency-tracking-info-percentiles lazyfree-lazy-eviction lazyfree-lazy-expire "
+        "lazyfree-lazy-server-del lazyfree-lazy-user-del lfu-decay-time lfu-log-factor "
+        "list-compress-depth lua-time-limit masterauth masteruser maxmemory-clients "
+        "maxmemory-eviction-tenacity maxmemory-samples min-replicas-max-lag "
+        "min-replicas-to-write min-slaves-max-lag min-slaves-to-write no-appendfsync-on-rewrite "
+        "oom-score-adj oom-score-adj-values proc-title-template propagation-error-behavior "
+        "rdb-del-sync-files rdb-save-incremental-fsync rdbchecksum rdbcompression "
+        "repl-backlog-size repl-backlog-ttl repl-disable-tcp-nodelay repl-diskless-load "
+        "repl-diskless-sync repl-diskless-sync-delay repl-diskless-sync-max-replicas "
+        "repl-ping-replica-period repl-ping-slave-period repl-timeout replica-announce-ip "
+        "replica-announce-port replica-announced replica-ignore-disk-write-errors "
+        "replica-ignore-maxmemory replica-lazy-flush replica-priority replica-read-only "
+        "replica-serve-stale-data replicaof sanitize-dump-payload server_cpulist set-proc-title "
+        "shutdown-on-sigint shutdown-on-sigterm shutdown-timeout slave-announce-ip "
+        "slave-announce-port slave-ignore-maxmemory slave-lazy-flush slave-priority "
+        "slave-read-only slave-serve-stale-data slaveof socket-mark-id "
+        "stop-writes-on-bgsave-error stream-node-max-bytes stream-node-max-entries supervised "
+        "syslog-enabled syslog-facility syslog-ident tls-auth-clients tls-ca-cert-dir "
+        "tls-ca-cert-file tls-cert-file tls-ciphers tls-ciphersuites tls-client-cert-file "
+        "tls-client-key-file tls-client-key-file-pass tls-cluster tls-dh-params-file "
+        "tls-key-file tls-key-file-pass tls-port tls-prefer-server-ciphers tls-protocols "
+        "tls-replication tls-session-cache-size tls-session-cache-timeout tls-session-caching "
+        "tracking-table-max-keys loadmodule rename-command user sentinel "
+        "lua-replicate-commands");
+    for (std::string w; in >> w;) s.insert(w);
+    return s;
+  }();
+  return names;
+}
+
+}  // namespace
+
+bool parse_memory(std::string_view text, int64_t& out) {
+  std::string t = lower(text);
+  int64_t mul = 1;
+  static const std::pair<std::string_view, int64_t> kUnits[] = {{"gb", 1024LL * 1024 * 1024},
+                                                                {"mb", 1024LL * 1024},
+                                                                {"kb", 1024},
+                                                                {"g", 1000000000},
+                                                                {"m", 1000000},
+                                                                {"k", 1000},
+                                                                {"b", 1}};
+  for (auto [suffix, factor] : kUnits) {
+    if (t.size() > suffix.size() && t.ends_with(suffix)) {
+      mul = factor;
+      t.resize(t.size() - suffix.size());
+      break;
+    }
+  }
+  int64_t v;
+  if (!util::parse_i64(t, v)) return false;
+  if (v != 0 && (v > LLONG_MAX / mul || v < LLONG_MIN / mul)) return false;
+  out = v * mul;
+  return true;
+}
+
+Config::Config() = default;
+
+std::string Config::apply(std::string_view name, std::span<const std::string> args,
+                          bool at_runtime) {
+  const Directive* d = find_directive(name);
+  if (!d) return "unknown";
+  if (at_runtime && (d->flags & kImmutable)) return "can't set immutable config";
+  if (args.empty() || (args.size() > 1 && !(d->flags & kMultiArg)))
+    return "wrong number of arguments";
+  return d->set(settings_, args);
+}
+
+bool Config::load_text(std::string_view text, std::string_view origin, std::string& error,
+                       int depth) {
+  std::istringstream in{std::string(text)};
+  std::string line;
+  int line_no = 0;
+  std::set<std::string> seen_multi;
+  auto fail = [&](const std::string& why) {
+    error = "\n*** FATAL CONFIG FILE ERROR (cardinal) ***\nReading the configuration file " +
+            std::string(origin) + ", at line " + std::to_string(line_no) + "\n>>> '" + line +
+            "'\n" + why;
+    return false;
+  };
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string_view trimmed = line;
+    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front())))
+      trimmed.remove_prefix(1);
+    if (trimmed.empty() || trimmed.front() == '#') continue;
+    auto parts = util::split_args(trimmed);
+    if (!parts) return fail("Unbalanced quotes in configuration line");
+    if (parts->empty()) continue;
+    std::string name = lower((*parts)[0]);
+    std::vector<std::string> args(parts->begin() + 1, parts->end());
+    if (name == "include") {
+      if (args.size() != 1) return fail("Bad directive or wrong number of arguments");
+      if (depth >= 10) return fail("Too many nested includes");
+      std::ifstream f(args[0]);
+      if (!f) return fail("Can't open the include file " + args[0]);
+      std::stringstream buf;
+      buf << f.rdbuf();
+      if (!load_text(buf.str(), args[0], error, depth + 1)) return false;
+      continue;
+    }
+    const Directive* d = find_directive(name);
+    if (!d) {
+      if (known_unsupported().contains(name)) {
+        warnings_.push_back("directive '" + name + "' (" + std::string(origin) + ":" +
+                            std::to_string(line_no) +
+                            ") is not supported by cardinal yet; ignored");
+        continue;
+      }
+      return fail("Bad directive or wrong number of arguments");
+    }
+    // Repeated "save" lines add save points, as in Redis.
+    if (d->name == "save" && seen_multi.contains("save") &&
+        !(args.size() == 1 && args[0].empty()) && !settings_.save.empty()) {
+      std::vector<std::string> merged;
+      std::istringstream prev(settings_.save);
+      for (std::string w; prev >> w;) merged.push_back(w);
+      merged.insert(merged.end(), args.begin(), args.end());
+      args = std::move(merged);
+    }
+    seen_multi.insert(d->name);
+    std::string why = apply(name, args, false);
+    if (!why.empty()) {
+      return fail(why == "wrong number of arguments" ? "Bad directive or wrong number of arguments"
+                                                     : why);
+    }
+  }
+  return true;
+}
+
+bool Config::load_file(const std::string& path, std::string& error) {
+  std::ifstream f(path);
+  if (!f) {
+    error = "Fatal error, can't open config file '" + path + "'";
+    return false;
+  }
+  std::stringstream buf;
+  buf << f.rdbuf();
+  return load_text(buf.str(), path, error);
+}
+
+bool Config::load_arguments(std::span<const std::string> args, std::string& error) {
+  // "--port 7000 --save 900 1" becomes the config text "port 7000\nsave 900 1".
+  std::string text;
+  for (const std::string& a : args) {
+    if (a.starts_with("--")) {
+      if (!text.empty()) text += '\n';
+      text += a.substr(2);
+    } else {
+      text += ' ';
+      std::string quoted;
+      util::append_quoted(quoted, a);
+      text += quoted;
+    }
+  }
+  return load_text(text, "(command line)", error);
+}
+
+std::string Config::set(std::span<const std::string_view> pairs) {
+  if (pairs.empty() || pairs.size() % 2 != 0)
+    return "wrong number of arguments for 'config|set' command";
+  Settings before = settings_;
+  std::vector<std::string> changed;
+  for (size_t i = 0; i < pairs.size(); i += 2) {
+    const Directive* d = find_directive(pairs[i]);
+    if (!d) {
+      settings_ = before;
+      return "Unknown option or number of arguments for CONFIG SET - '" + std::string(pairs[i]) +
+             "'";
+    }
+    std::vector<std::string> args;
+    if (d->flags & kMultiArg) {
+      auto split = util::split_args(pairs[i + 1]);
+      if (split) args = std::move(*split);
+      if (args.empty()) args.emplace_back();
+    } else {
+      args.emplace_back(pairs[i + 1]);
+    }
+    std::string why = apply(d->name, args, true);
+    if (!why.empty()) {
+      settings_ = before;
+      return "CONFIG SET failed (possibly related to argument '" + std::string(pairs[i]) + "') - " +
+             why;
+    }
+    changed.push_back(d->name);
+  }
+  if (on_change) on_change(changed);
+  return "";
+}
+
+std::vector<std::pair<std::string, std::string>> Config::get(
+    std::span<const std::string_view> patterns) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::set<std::string> added;
+  for (const Directive& d : directives()) {
+    std::vector<const std::string*> names = {&d.name};
+    for (const std::string& a : d.aliases) names.push_back(&a);
+    for (const std::string* n : names) {
+      for (std::string_view p : patterns) {
+        if (util::glob_match(lower(p), *n, true) && added.insert(*n).second) {
+          out.emplace_back(*n, d.get(settings_));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace cardinal::config

@@ -1,0 +1,189 @@
+#include "cardinal/engine/keyspace.h"
+
+namespace cardinal::engine {
+
+namespace {
+// Keys sampled per active-expiry round; another round runs while more than a tenth of a
+// round's samples had expired, so a database full of dead keys is cleaned fast.
+constexpr size_t kExpireSamplesPerRound = 20;
+}  // namespace
+
+DbEntry* Database::lookup(std::string_view key) {
+  DbEntry* e = main_.find(key);
+  if (e && is_expired(*e)) {
+    delete_entry(*e);
+    ++stats_->expired_keys;
+    return nullptr;
+  }
+  return e;
+}
+
+DbEntry* Database::find_for_read(std::string_view key) {
+  DbEntry* e = lookup(key);
+  if (e) {
+    e->last_access_ms = clock_->now_ms();
+    ++stats_->keyspace_hits;
+  } else {
+    ++stats_->keyspace_misses;
+  }
+  return e;
+}
+
+DbEntry* Database::find_for_write(std::string_view key) {
+  DbEntry* e = lookup(key);
+  if (e) e->last_access_ms = clock_->now_ms();
+  return e;
+}
+
+DbEntry* Database::find_quiet(std::string_view key) {
+  return lookup(key);
+}
+
+DbEntry& Database::set(std::string_view key, Value value, bool keep_ttl) {
+  auto [e, created] = main_.find_or_insert(key, [&] {
+    return DbEntry{std::string(key), Value::integer(0), kNoExpire, 0};
+  });
+  if (!created && !keep_ttl && e->expire_at_ms != kNoExpire) {
+    expires_.erase(key);
+    e->expire_at_ms = kNoExpire;
+  } else if (!created && keep_ttl && is_expired(*e)) {
+    // An expired predecessor's TTL must not leak into the new value.
+    expires_.erase(key);
+    e->expire_at_ms = kNoExpire;
+  }
+  e->value = std::move(value);
+  e->last_access_ms = clock_->now_ms();
+  return *e;
+}
+
+DbEntry& Database::insert(DbEntry entry) {
+  std::string key = entry.key;
+  int64_t expire = entry.expire_at_ms;
+  auto [e, created] = main_.find_or_insert(key, [&] { return std::move(entry); });
+  (void)created;
+  if (expire != kNoExpire) expires_.find_or_insert(key, [&] { return e; });
+  return *e;
+}
+
+bool Database::remove(std::string_view key) {
+  DbEntry* e = main_.find(key);
+  if (!e) return false;
+  bool live = !is_expired(*e);
+  if (!live) ++stats_->expired_keys;
+  delete_entry(*e);
+  return live;
+}
+
+std::optional<DbEntry> Database::take(std::string_view key) {
+  DbEntry* e = lookup(key);
+  if (!e) return std::nullopt;
+  if (e->expire_at_ms != kNoExpire) expires_.erase(key);
+  return main_.take(key);
+}
+
+void Database::delete_entry(DbEntry& e) {
+  // e.key stays valid until each table has matched it: take() compares before it moves.
+  if (e.expire_at_ms != kNoExpire) expires_.erase(e.key);
+  main_.erase(e.key);
+}
+
+void Database::set_expire(DbEntry& entry, int64_t at_ms) {
+  if (entry.expire_at_ms == kNoExpire) expires_.find_or_insert(entry.key, [&] { return &entry; });
+  entry.expire_at_ms = at_ms;
+}
+
+bool Database::persist(DbEntry& entry) {
+  if (entry.expire_at_ms == kNoExpire) return false;
+  expires_.erase(entry.key);
+  entry.expire_at_ms = kNoExpire;
+  return true;
+}
+
+int64_t Database::average_ttl_ms() const {
+  if (expires_.empty()) return 0;
+  int64_t now = clock_->now_ms();
+  int64_t sum = 0, n = 0;
+  expires_.for_each([&](DbEntry* const& e) {
+    if (n >= 1000) return;
+    sum += std::max<int64_t>(0, e->expire_at_ms - now);
+    ++n;
+  });
+  return n ? sum / n : 0;
+}
+
+void Database::clear() {
+  expires_.clear();
+  main_.clear();
+  expire_cursor_ = 0;
+}
+
+const DbEntry* Database::random_entry(std::mt19937_64& rng) {
+  // Bounded retries: a database of only expired keys may legitimately return one (as Redis
+  // does after enough tries) rather than spin.
+  for (int attempt = 0; attempt < 100 && !main_.empty(); ++attempt) {
+    DbEntry* e = main_.random_element(rng);
+    if (!is_expired(*e)) return e;
+    delete_entry(*e);
+    ++stats_->expired_keys;
+  }
+  return main_.empty() ? nullptr : main_.random_element(rng);
+}
+
+size_t Database::active_expire(int64_t deadline_us) {
+  size_t deleted = 0;
+  std::vector<std::string> dead;
+  while (!expires_.empty()) {
+    size_t sampled = 0;
+    dead.clear();
+    do {
+      expire_cursor_ = expires_.scan(expire_cursor_, [&](DbEntry* const& e) {
+        ++sampled;
+        if (is_expired(*e)) dead.push_back(e->key);
+      });
+    } while (sampled < kExpireSamplesPerRound && expire_cursor_ != 0);
+    for (const std::string& key : dead) {
+      if (DbEntry* e = main_.find(key)) delete_entry(*e);
+      ++stats_->expired_keys;
+      ++deleted;
+    }
+    if (dead.size() * 10 <= sampled || util::monotonic_us() >= deadline_us) break;
+  }
+  return deleted;
+}
+
+void Database::rehash_for_us(int64_t budget_us) {
+  if (main_.rehashing()) main_.rehash_for_us(budget_us);
+  if (expires_.rehashing()) expires_.rehash_for_us(budget_us);
+}
+
+Keyspace::Keyspace(const util::Clock& clock, int databases) : clock_(&clock) {
+  dbs_.reserve(static_cast<size_t>(databases));
+  for (int i = 0; i < databases; ++i) dbs_.emplace_back(clock, stats_);
+}
+
+void Keyspace::flush_all() {
+  for (Database& d : dbs_) d.clear();
+}
+
+size_t Keyspace::total_keys() const {
+  size_t n = 0;
+  for (const Database& d : dbs_) n += d.size();
+  return n;
+}
+
+void Keyspace::cron(int64_t expire_budget_us, int64_t rehash_budget_us,
+                    bool active_expire_enabled) {
+  int64_t start = util::monotonic_us();
+  if (active_expire_enabled) {
+    int64_t deadline = start + expire_budget_us;
+    for (size_t i = 0; i < dbs_.size() && util::monotonic_us() < deadline; ++i) {
+      Database& d = dbs_[expire_db_cursor_];
+      expire_db_cursor_ = (expire_db_cursor_ + 1) % dbs_.size();
+      if (d.expires_count() > 0) d.active_expire(deadline);
+    }
+    stats_.expire_cycle_time_us += static_cast<uint64_t>(util::monotonic_us() - start);
+  }
+  for (Database& d : dbs_) d.rehash_for_us(rehash_budget_us);
+}
+
+}  // namespace cardinal::engine

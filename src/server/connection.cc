@@ -1,0 +1,196 @@
+#include "cardinal/server/connection.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cstring>
+
+#include "cardinal/cmd/dispatcher.h"
+#include "cardinal/server/server.h"
+
+namespace cardinal::server {
+
+namespace {
+
+constexpr size_t kInitialBuffer = 16 * 1024;
+constexpr size_t kReadChunk = 16 * 1024;
+// Buffers that grew past this are given back once idle, so one huge request does not pin
+// memory for the connection's lifetime.
+constexpr size_t kKeepCapacity = 64 * 1024;
+constexpr size_t kKeepSendCapacity = 1024 * 1024;
+
+std::string format_endpoint(const boost::asio::generic::stream_protocol::endpoint& ep) {
+  const sockaddr* sa = ep.data();
+  char host[INET6_ADDRSTRLEN] = {0};
+  if (sa->sa_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+    ::inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+    return std::string(host) + ":" + std::to_string(ntohs(in->sin_port));
+  }
+  if (sa->sa_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    ::inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+    return std::string(host) + ":" + std::to_string(ntohs(in6->sin6_port));
+  }
+  if (sa->sa_family == AF_UNIX) {
+    const auto* un = reinterpret_cast<const sockaddr_un*>(sa);
+    return std::string(un->sun_path) + ":0";
+  }
+  return "?:0";
+}
+
+}  // namespace
+
+Connection::Connection(Server& server, Socket socket, uint64_t id)
+    : cmd::Session(id), server_(server), socket_(std::move(socket)) {
+  boost::system::error_code ec;
+  auto remote = socket_.remote_endpoint(ec);
+  addr = ec ? "?:0" : format_endpoint(remote);
+  auto local = socket_.local_endpoint(ec);
+  laddr = ec ? "?:0" : format_endpoint(local);
+  unix_socket = !ec && local.data()->sa_family == AF_UNIX;
+  if (unix_socket) addr = laddr;
+  fd = socket_.native_handle();
+}
+
+Connection::~Connection() = default;
+
+void Connection::start() {
+  in_ = std::make_unique_for_overwrite<char[]>(kInitialBuffer);
+  in_capacity_ = kInitialBuffer;
+  read_more();
+}
+
+void Connection::reserve_input(size_t want) {
+  size_t used = in_end_ - in_start_;
+  if (in_start_ > 0) {  // keep the unconsumed bytes at the front; parser offsets stay valid
+    std::memmove(in_.get(), in_.get() + in_start_, used);
+    in_start_ = 0;
+    in_end_ = used;
+  }
+  if (in_capacity_ - in_end_ >= want) return;
+  size_t capacity = std::max(in_capacity_ * 2, in_end_ + want);
+  auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+  std::memcpy(bigger.get(), in_.get(), in_end_);
+  in_ = std::move(bigger);
+  in_capacity_ = capacity;
+}
+
+void Connection::read_more() {
+  if (closed_ || reading_ || close_after_write_) return;
+  size_t want = kReadChunk;
+  if (parser_.bytes_wanted() > query_buffer_bytes())
+    want = std::max(want, parser_.bytes_wanted() - query_buffer_bytes());
+  if (in_start_ == in_end_) {
+    in_start_ = in_end_ = 0;
+    if (in_capacity_ > kKeepCapacity && want <= kReadChunk) {
+      in_ = std::make_unique_for_overwrite<char[]>(kInitialBuffer);
+      in_capacity_ = kInitialBuffer;
+    }
+  }
+  reserve_input(want);
+  reading_ = true;
+  auto self = shared_from_this();
+  socket_.async_read_some(
+      boost::asio::buffer(in_.get() + in_end_, in_capacity_ - in_end_),
+      [self](const boost::system::error_code& ec, size_t n) { self->on_read(ec, n); });
+}
+
+void Connection::on_read(const boost::system::error_code& ec, size_t n) {
+  reading_ = false;
+  if (closed_) return;
+  if (ec) return close();
+  in_end_ += n;
+  server_.state().stats.total_net_input_bytes += n;
+  process_input();
+  if (closed_) return;
+  if (query_buffer_bytes() >
+      static_cast<size_t>(server_.state().settings().client_query_buffer_limit)) {
+    return close();  // as Redis: the client is dropped without a reply
+  }
+  flush();
+  read_more();
+}
+
+void Connection::process_input() {
+  cmd::ServerState& state = server_.state();
+  resp::ParserLimits limits;
+  while (in_start_ < in_end_ && !closed_ && !close_after_write_) {
+    limits.max_bulk_len = state.settings().proto_max_bulk_len;
+    limits.authenticated = authenticated || !state.auth_required();
+    resp::ParseStatus status = parser_.parse(in_.get() + in_start_, in_end_ - in_start_, limits);
+    if (status == resp::ParseStatus::NeedMore) break;
+    if (status == resp::ParseStatus::Error) {
+      reply().error("ERR " + parser_.error());
+      close_after_write_ = true;
+      in_start_ = in_end_;
+      break;
+    }
+    if (status == resp::ParseStatus::Command) {
+      cmd::execute(state, *this, parser_.args());
+      if (closed_) return;  // SHUTDOWN or a kill from within
+    }
+    in_start_ += parser_.consumed();
+  }
+}
+
+void Connection::flush() {
+  if (closed_ || writing_) return;
+  if (output().empty()) {
+    if (close_after_write_) close();
+    return;
+  }
+  sending_.swap(output());
+  writing_ = true;
+  auto self = shared_from_this();
+  boost::asio::async_write(
+      socket_, boost::asio::buffer(sending_),
+      [self](const boost::system::error_code& ec, size_t n) { self->on_written(ec, n); });
+}
+
+void Connection::on_written(const boost::system::error_code& ec, size_t n) {
+  writing_ = false;
+  if (closed_) return;
+  if (ec) return close();
+  server_.state().stats.total_net_output_bytes += n;
+  sending_.clear();
+  if (sending_.capacity() > kKeepSendCapacity) sending_.shrink_to_fit();
+  flush();
+  read_more();
+}
+
+void Connection::request_flush() {
+  // Called from another client's command; the write starts once that command's batch ends.
+  auto self = shared_from_this();
+  boost::asio::post(server_.io(), [self] { self->flush(); });
+}
+
+void Connection::request_close() {
+  closing = true;
+  close_after_write_ = true;
+  auto self = shared_from_this();
+  boost::asio::post(server_.io(), [self] { self->flush(); });
+}
+
+void Connection::flush_and_close() {
+  if (closed_) return;
+  // An in-flight write is abandoned with the loop; only replies not yet handed over are sent.
+  if (!writing_ && !output().empty()) {
+    boost::system::error_code ec;
+    socket_.non_blocking(true, ec);
+    boost::asio::write(socket_, boost::asio::buffer(output()), ec);
+  }
+  close();
+}
+
+void Connection::close() {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.shutdown(Socket::shutdown_both, ec);
+  socket_.close(ec);
+  server_.on_connection_closed(*this);
+}
+
+}  // namespace cardinal::server

@@ -1,0 +1,201 @@
+#include "cardinal/server/server.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <csignal>
+
+#include "cardinal/server/connection.h"
+#include "cardinal/util/clock.h"
+
+namespace cardinal::server {
+
+namespace asio = boost::asio;
+using generic_stream = asio::generic::stream_protocol;
+
+Server::Server(config::Config& config) : config_(config), state_(config, clock_) {
+  state_.hooks = this;
+  signals_.add(SIGINT);
+  signals_.add(SIGTERM);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+Server::~Server() = default;
+
+bool Server::listen_tcp(const std::string& address, bool optional) {
+  boost::system::error_code ec;
+  std::string host = address == "*" ? "0.0.0.0" : address == "::*" ? "::" : address;
+  auto ip = asio::ip::make_address(host, ec);
+  if (ec) {
+    spdlog::warn("Invalid bind address '{}'", address);
+    return false;
+  }
+  asio::ip::tcp::endpoint tcp_ep(ip, static_cast<uint16_t>(config_.settings().port));
+  generic_stream::endpoint ep(tcp_ep);
+  auto acceptor = std::make_unique<Acceptor>(io_);
+  acceptor->open(ep.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec && ip.is_v6()) acceptor->set_option(asio::ip::v6_only(true), ec);
+  if (!ec) acceptor->bind(ep, ec);
+  if (!ec) acceptor->listen(static_cast<int>(config_.settings().tcp_backlog), ec);
+  if (ec) {
+    if (optional) {
+      spdlog::info("Skipping optional bind address {}: {}", address, ec.message());
+    } else {
+      spdlog::warn("Could not create server TCP listening socket {}:{}: {}", address,
+                   config_.settings().port, ec.message());
+    }
+    return false;
+  }
+  accept(*acceptor, false);
+  acceptors_.push_back(std::move(acceptor));
+  return true;
+}
+
+bool Server::listen_unix(const std::string& path) {
+  boost::system::error_code ec;
+  ::unlink(path.c_str());
+  generic_stream::endpoint ep{asio::local::stream_protocol::endpoint(path)};
+  auto acceptor = std::make_unique<Acceptor>(io_);
+  acceptor->open(ep.protocol(), ec);
+  if (!ec) acceptor->bind(ep, ec);
+  if (!ec) acceptor->listen(static_cast<int>(config_.settings().tcp_backlog), ec);
+  if (ec) {
+    spdlog::warn("Could not create server unix socket {}: {}", path, ec.message());
+    return false;
+  }
+  if (config_.settings().unixsocketperm != 0)
+    ::chmod(path.c_str(), static_cast<mode_t>(config_.settings().unixsocketperm));
+  accept(*acceptor, true);
+  acceptors_.push_back(std::move(acceptor));
+  return true;
+}
+
+bool Server::listen() {
+  const config::Settings& s = config_.settings();
+  bool any = false;
+  if (s.port != 0) {
+    for (const std::string& b : s.bind) {
+      bool optional = !b.empty() && b[0] == '-';
+      bool ok = listen_tcp(optional ? b.substr(1) : b, optional);
+      if (!ok && !optional) return false;
+      any |= ok;
+    }
+  }
+  if (!s.unixsocket.empty()) {
+    if (!listen_unix(s.unixsocket)) return false;
+    any = true;
+  }
+  if (!any) {
+    spdlog::error("Configured to not listen anywhere, exiting.");
+    return false;
+  }
+  if (s.port != 0) spdlog::info("Ready to accept connections tcp on port {}", s.port);
+  if (!s.unixsocket.empty()) spdlog::info("Ready to accept connections unix on {}", s.unixsocket);
+  return true;
+}
+
+void Server::accept(Acceptor& acceptor, bool is_unix) {
+  acceptor.async_accept([this, &acceptor, is_unix](const boost::system::error_code& ec,
+                                                   generic_stream::socket socket) {
+    if (stopping_) return;
+    if (!ec) {
+      admit(std::move(socket), is_unix);
+    } else if (ec == asio::error::operation_aborted) {
+      return;
+    } else {
+      spdlog::warn("Accepting client connection: {}", ec.message());
+    }
+    accept(acceptor, is_unix);
+  });
+}
+
+void Server::admit(generic_stream::socket socket, bool is_unix) {
+  boost::system::error_code ec;
+  ++state_.stats.total_connections_received;
+  if (connections_.size() >= static_cast<size_t>(config_.settings().maxclients)) {
+    static constexpr std::string_view kFull = "-ERR max number of clients reached\r\n";
+    socket.non_blocking(true, ec);
+    asio::write(socket, asio::buffer(kFull.data(), kFull.size()), ec);
+    socket.close(ec);
+    ++state_.stats.rejected_connections;
+    return;
+  }
+  if (!is_unix) {
+    socket.set_option(asio::ip::tcp::no_delay(true), ec);
+    if (config_.settings().tcp_keepalive > 0)
+      socket.set_option(asio::socket_base::keep_alive(true), ec);
+  }
+  uint64_t id = state_.next_client_id++;
+  auto conn = std::make_shared<Connection>(*this, std::move(socket), id);
+  conn->authenticated = !state_.auth_required();
+  conn->created_ms = conn->last_interaction_ms = clock_.now_ms();
+  connections_.emplace(id, conn);
+  state_.add_session(*conn);
+  conn->start();
+}
+
+void Server::on_connection_closed(Connection& c) {
+  state_.remove_session(c);
+  // Erasing may drop the last owner while c's handler is still on the stack: defer.
+  auto it = connections_.find(c.id());
+  if (it == connections_.end()) return;
+  auto keep = std::move(it->second);
+  connections_.erase(it);
+  asio::post(io_, [keep] {});
+}
+
+void Server::schedule_cron() {
+  int64_t hz = std::max<int64_t>(1, config_.settings().hz);
+  cron_timer_.expires_after(std::chrono::microseconds(1'000'000 / hz));
+  cron_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    cron();
+    schedule_cron();
+  });
+}
+
+void Server::cron() {
+  const config::Settings& s = config_.settings();
+  int64_t hz = std::max<int64_t>(1, s.hz);
+  // Active expiry may use up to a quarter of each tick, as Redis's slow cycle does; rehashing
+  // of idle tables gets a fixed millisecond.
+  state_.keyspace.cron(250'000 / hz, 1000, state_.active_expire_enabled);
+  if (s.timeout > 0) {
+    int64_t now = clock_.now_ms();
+    std::vector<std::shared_ptr<Connection>> idle;
+    for (auto& [id, c] : connections_) {
+      if (!c->monitor && now - c->last_interaction_ms > s.timeout * 1000) idle.push_back(c);
+    }
+    for (auto& c : idle) c->close();
+  }
+}
+
+void Server::shutdown() {
+  if (stopping_) return;
+  stopping_ = true;
+  spdlog::warn("User requested shutdown...");
+  boost::system::error_code ec;
+  for (auto& a : acceptors_) a->close(ec);
+  if (!config_.settings().unixsocket.empty()) ::unlink(config_.settings().unixsocket.c_str());
+  cron_timer_.cancel();
+  signals_.cancel();
+  std::vector<std::shared_ptr<Connection>> all;
+  for (auto& [id, c] : connections_) all.push_back(c);
+  for (auto& c : all) c->flush_and_close();
+  io_.stop();
+  spdlog::warn("cardinal is now ready to exit, bye bye...");
+}
+
+void Server::run() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    spdlog::warn("Received {} scheduling shutdown...", signo == SIGINT ? "SIGINT" : "SIGTERM");
+    shutdown();
+  });
+  schedule_cron();
+  io_.run();
+}
+
+}  // namespace cardinal::server

@@ -1,0 +1,667 @@
+"""Seeded random command generators for the differential test.
+
+A stream is a list of `Step`s. Each command family is one function `family(g) -> Step`
+(registered in FAMILIES) that picks one of its small per-command generators; a new family
+(hashes, sets, lists, zsets, transactions) is a new function plus a FAMILIES entry.
+
+A Step carries how its replies are compared, because some replies legitimately differ between
+two correct servers: KEYS order, TTL drift, RANDOMKEY, HELLO's id. `same(a, b)` is the
+comparison (exact by default); `run(call, args)` replaces the single round trip for compound
+steps (a full SCAN iteration, RANDOMKEY + EXISTS, a size-guarded LCS) and returns one
+synthesized Reply for comparison.
+
+Expiry values are chosen so that the stream's outcome never depends on when exactly a command
+runs: relative TTLs are >= 100 s, and every future expiry in a stream is at least 5 s away from
+every other one, so NX/XX/GT/LT comparisons between them cannot flip from a few ms of skew.
+"""
+import random
+import time
+
+from resp_client import ARRAY, BULK, INT, MAP, Reply
+
+# -- the data pools ------------------------------------------------------------------------
+
+# Few keys so commands collide; includes the empty key, binary, UTF-8 and glob metacharacters.
+KEYS = [b"k1", b"k2", b"k3", b"foo", b"{tag}x", b"{tag}y", b"", "é".encode(), b"k\x00\r\n",
+        b"a*b", b"k?", b"[x]"]
+
+SPECIAL_VALUES = [
+    b"0", b"-0", b"1", b"-1", b"007", b" 1", b"1 ", b"+1", b"1.5", b"-1.5", b".5", b"1.",
+    b"1e3", b"3.0e+5", b"inf", b"-inf", b"nan", b"infinity", b"0x10", b"9999", b"10000",
+    b"9223372036854775807", b"-9223372036854775808", b"9223372036854775808",
+    b"-9223372036854775809", b"12345678901234567890", b"", b"a\x00b", b"\r\n", b"hello",
+    b"x" * 20, b"x" * 21, b"x" * 44, b"x" * 45,
+]
+
+INCREMENTS = [b"0", b"1", b"-1", b"9223372036854775807", b"-9223372036854775808",
+              b"9223372036854775808", b"-9223372036854775809", b"1.5", b"abc", b"", b" 1",
+              b"-0", b"007", b"1e3"]
+
+FLOAT_INCREMENTS = [b"0", b"0.1", b"-0.1", b"1.5", b"-1.5", b"1e3", b"3.0e+5", b"5.0e3",
+                    b"1e-5", b"1e-20", b"1e308", b"-1e308", b"1e400", b"1e5000", b"inf",
+                    b"-inf", b"nan", b"abc", b"", b" 1", b"-0", b"0x10", b"1.",
+                    b"1.23456789012345678", b"17e20", b"123456789012345678901234567890"]
+
+# Values that are wrong as a relative/absolute time, whatever the command.
+BAD_TIMES = [b"0", b"-1", b"-100", b"x", b"1.5", b"", b" 1", b"9223372036854775807",
+             b"9223372036854775", b"-9223372036854775808"]
+
+# Glob edge cases: unclosed classes, reversed ranges, escapes, [^], NUL, UTF-8.
+PATTERNS = [b"*", b"k*", b"k?", b"?", b"??", b"[a-k]*", b"[^k]*", b"[z-a]*", b"k\\?",
+            b"a\\*b", b"*\\**", b"{tag}*", b"\\{tag}*", "é*".encode(), "[é]".encode(), b"k[0-9]",
+            b"k[!0-9]", b"[", b"[a-", b"\\", b"*\\", b"[]]", b"[^]", b"[[]", b"\\[*", b"[\\]]*",
+            b"[x]", b"\\[x\\]", b"", b"*\x00*", b"nomatch", b"*y", b"[k]?", b"k[\\0-9]",
+            b"*[", b"[^a-z]*", b"k[1-2]", b"**", b"*?*"]
+
+SCAN_TYPES = [b"string", b"STRING", b"list", b"set", b"hash", b"zset", b"none", b"foo"]
+DB_INDEXES = [b"0", b"1", b"1", b"2", b"15", b"16", b"-1", b"x", b"01", b"1.0"]
+CLIENT_NAMES = [b"myconn", b"x~!", b"a-b_c", b"", b"a b", b"a\nb", "é".encode(), b"\x7f"]
+
+# Redis arity (count including the command name; negative = at least that many).
+ARITY = {
+    "GET": 2, "SET": -3, "SETNX": 3, "SETEX": 4, "PSETEX": 4, "MGET": -2, "MSET": -3,
+    "MSETNX": -3, "GETSET": 3, "GETDEL": 2, "GETEX": -2, "APPEND": 3, "STRLEN": 2,
+    "GETRANGE": 4, "SUBSTR": 4, "SETRANGE": 4, "INCR": 2, "DECR": 2, "INCRBY": 3,
+    "DECRBY": 3, "INCRBYFLOAT": 3, "LCS": -3, "DEL": -2, "UNLINK": -2, "EXISTS": -2,
+    "TYPE": 2, "RENAME": 3, "RENAMENX": 3, "KEYS": 2, "SCAN": -2, "RANDOMKEY": 1, "MOVE": 3,
+    "SWAPDB": 3, "COPY": -3, "TOUCH": -2, "DBSIZE": 1, "SELECT": 2, "EXPIRE": -3,
+    "PEXPIRE": -3, "EXPIREAT": -3, "PEXPIREAT": -3, "TTL": 2, "PTTL": 2, "EXPIRETIME": 2,
+    "PEXPIRETIME": 2, "PERSIST": 2, "ECHO": 2, "TIME": 1, "RESET": 1, "OBJECT": -2,
+    "CLIENT": -2,
+}
+
+MAX_LCS_CELLS = 4_000_000   # LCS is O(len_a * len_b) in time and memory on the server
+
+
+def to_bytes(arg):
+    if isinstance(arg, bytes):
+        return arg
+    if isinstance(arg, int):
+        return str(arg).encode()
+    return arg.encode()
+
+
+class Step:
+    """One stream element: a command plus how to run it and compare its replies."""
+    __slots__ = ("args", "same", "run")
+
+    def __init__(self, args, same=None, run=None):
+        self.args = [to_bytes(a) for a in args]
+        self.same = same or exact
+        self.run = run
+
+    def execute(self, call):
+        return self.run(call, self.args) if self.run else call(self.args)
+
+
+# -- reply comparisons ---------------------------------------------------------------------
+
+def exact(a, b):
+    return a == b
+
+
+def multiset(a, b):
+    """Same elements in any order (KEYS, later SMEMBERS...)."""
+    if a.kind == b.kind and a.kind == ARRAY:
+        return sorted(a.value) == sorted(b.value)
+    return a == b
+
+
+def near(tolerance):
+    """Integers that may drift with the clock (TTL, PTTL, EXPIRETIME): equal within tolerance
+    when both are real times (>= 0); the -1 / -2 markers must match exactly."""
+    def same(a, b):
+        if a.kind == b.kind == INT and a.value >= 0 and b.value >= 0:
+            return abs(a.value - b.value) <= tolerance
+        return a == b
+    same.__name__ = f"near({tolerance})"
+    return same
+
+
+def non_negative_int(a, b):
+    """OBJECT IDLETIME: its clock is coarse and cached, so only the reply's shape is comparable."""
+    if a.kind == b.kind == INT:
+        return (a.value >= 0) == (b.value >= 0)
+    return a == b
+
+
+def time_close(a, b):
+    """TIME: two bulk integers, seconds within 2 of each other, microseconds in range."""
+    def parts(r):
+        if r.kind != ARRAY or len(r.value) != 2 or any(x.kind != BULK for x in r.value):
+            return None
+        try:
+            sec, usec = (int(x.value) for x in r.value)
+        except ValueError:
+            return None
+        return (sec, usec) if 0 <= usec < 1_000_000 else None
+    pa, pb = parts(a), parts(b)
+    if pa is None or pb is None:
+        return a == b
+    return abs(pa[0] - pb[0]) <= 2
+
+
+_HELLO_MASKED = {b"server", b"version", b"id"}
+_MASK = Reply(BULK, b"<masked>")
+
+
+def _mask_hello(r):
+    if r.kind == MAP:
+        return Reply(MAP, tuple((k, _MASK if k.value in _HELLO_MASKED else v) for k, v in r.value))
+    if r.kind == ARRAY and len(r.value) % 2 == 0:
+        items = list(r.value)
+        for i in range(0, len(items), 2):
+            if items[i].value in _HELLO_MASKED:
+                items[i + 1] = _MASK
+        return Reply(ARRAY, tuple(items))
+    return r
+
+
+def hello_masked(a, b):
+    """HELLO: the server name, version and client id legitimately differ."""
+    return _mask_hello(a) == _mask_hello(b)
+
+
+# -- compound steps ------------------------------------------------------------------------
+
+def scan_all(call, args):
+    """Iterate SCAN from cursor 0 to 0 and return the key *set* (order, duplicates and the
+    cursor values are implementation details)."""
+    keys, cursor = set(), b"0"
+    for _ in range(10000):
+        reply = call([args[0], cursor] + args[2:])
+        if reply.kind != ARRAY or len(reply.value) != 2:
+            return reply
+        cur, batch = reply.value
+        if cur.kind != BULK or batch.kind != ARRAY:
+            return reply
+        keys.update(batch.value)
+        cursor = cur.value
+        if cursor == b"0":
+            return Reply("scan_keys", tuple(sorted(keys)))
+    return Reply("scan_keys_unfinished", tuple(sorted(keys)))
+
+
+def randomkey_exists(call, args):
+    """RANDOMKEY: which key is random, so compare only 'got a key' and that the key exists."""
+    reply = call(args)
+    if reply.kind != BULK:
+        return reply
+    return Reply("randomkey", ("some key", call([b"EXISTS", reply.value])))
+
+
+def then_exists(call, args):
+    """SET with EXAT/PXAT in the past leaves a logically expired key in Redis until something
+    touches it (DBSIZE still counts it, RANDOMKEY or the expire cycle may drop it at random),
+    so touch the key at once to make the state deterministic; both replies are compared."""
+    return Reply("with_exists", (call(args), call([b"EXISTS", args[1]])))
+
+
+def lcs_guarded(call, args):
+    """LCS, unless both values are so long the server would need a huge matrix."""
+    lengths = [call([b"STRLEN", key]) for key in args[1:3]]
+    if all(r.kind == INT for r in lengths) and lengths[0].value * lengths[1].value > MAX_LCS_CELLS:
+        return Reply("lcs_skipped", tuple(lengths))
+    return call(args)
+
+
+# -- generation context --------------------------------------------------------------------
+
+class Gen:
+    """Per-stream generator state: the RNG, the wall clock at generation, used expiries."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.now_ms = int(time.time() * 1000)
+        self.used_offsets_ms = []
+
+    def pick(self, weighted):
+        """weighted: list of (weight, item)."""
+        weights, items = zip(*weighted)
+        return self.rng.choices(items, weights)[0]
+
+    def chance(self, p):
+        return self.rng.random() < p
+
+    def cased(self, word):
+        """Command names and options are case-insensitive: vary the case now and then."""
+        r = self.rng.random()
+        if r < 0.8:
+            return word
+        if r < 0.9:
+            return word.lower()
+        return "".join(c.upper() if self.rng.random() < 0.5 else c.lower() for c in word)
+
+    # keys and values
+    def key(self):
+        return self.rng.choice(KEYS)
+
+    def keys(self, lo, hi):
+        return [self.key() for _ in range(self.rng.randint(lo, hi))]
+
+    def value(self):
+        r = self.rng.random()
+        if r < 0.3:
+            return str(self.pick([(4, self.rng.randint(-20, 20)), (1, self.rng.randint(9990, 10010)),
+                                  (1, self.rng.randint(0, 1 << 62))])).encode()
+        if r < 0.6:
+            return self.rng.choice(SPECIAL_VALUES)
+        if r < 0.85:
+            return self.text(0, 12)
+        if r < 0.95:
+            return self.long_text()
+        return bytes(self.rng.randrange(256) for _ in range(self.rng.randint(1, 20)))
+
+    def text(self, lo, hi, alphabet="abcxyz01 "):
+        # A small alphabet makes LCS matches and APPEND-built numbers likely.
+        return "".join(self.rng.choice(alphabet) for _ in range(self.rng.randint(lo, hi))).encode()
+
+    def long_text(self):
+        n = self.rng.choice([44, 45, 46, self.rng.randint(47, 1000)])
+        if self.chance(0.5):
+            return bytes([self.rng.choice(b"xyz")]) * n
+        return self.text(n, n, "abcdefgh")
+
+    def int_arg(self, lo, hi, bad=(b"x", b"1.5", b"", b"9223372036854775808")):
+        if self.chance(0.1):
+            return self.rng.choice(bad)
+        return self.rng.randint(lo, hi)
+
+    # expiry times
+    def future_offset_ms(self):
+        """A fresh offset 100 s .. ~28 h ahead, >= 5 s away from every other one in the stream."""
+        for _ in range(1000):
+            off = self.rng.randint(100_000, 100_000_000)
+            if all(abs(off - used) > 5000 for used in self.used_offsets_ms):
+                break
+        self.used_offsets_ms.append(off)
+        return off
+
+    def rel_seconds(self):
+        return self.future_offset_ms() // 1000 if self.chance(0.8) else self.rng.choice(BAD_TIMES)
+
+    def rel_millis(self):
+        return self.future_offset_ms() if self.chance(0.8) else self.rng.choice(BAD_TIMES)
+
+    def abs_seconds(self):
+        r = self.rng.random()
+        if r < 0.6:
+            return (self.now_ms + self.future_offset_ms()) // 1000
+        if r < 0.8:   # already in the past: the key is gone at once (see then_exists)
+            return self.rng.choice([1, self.now_ms // 1000 - self.rng.randint(1, 10 ** 6)])
+        return self.rng.choice(BAD_TIMES + [b"9223372036854775", b"9223372036854776"])
+
+    def abs_millis(self):
+        r = self.rng.random()
+        if r < 0.6:
+            return self.now_ms + self.future_offset_ms()
+        if r < 0.8:
+            return self.rng.choice([1, self.now_ms - self.rng.randint(1, 10 ** 9)])
+        return self.rng.choice(BAD_TIMES + [b"9223372036854775807"])
+
+    def expiry_option(self):
+        """One SET/GETEX style expiry option with its argument."""
+        kind = self.rng.choice(["EX", "PX", "EXAT", "PXAT"])
+        arg = {"EX": self.rel_seconds, "PX": self.rel_millis,
+               "EXAT": self.abs_seconds, "PXAT": self.abs_millis}[kind]()
+        return [self.cased(kind), arg]
+
+
+def step(g, name, *args, same=None, run=None):
+    return Step([g.cased(name)] + list(args), same=same, run=run)
+
+
+# -- strings -------------------------------------------------------------------------------
+
+def _get(g):
+    return step(g, "GET", g.key())
+
+
+def _set(g):
+    opts = []
+    for _ in range(g.pick([(5, 0), (4, 1), (2, 2), (1, 3)])):
+        opts.append(g.pick([(4, g.expiry_option), (3, lambda: [g.cased(g.rng.choice(["NX", "XX"]))]),
+                            (2, lambda: [g.cased("GET")]), (1, lambda: [g.cased("KEEPTTL")]),
+                            (1, lambda: [g.rng.choice([b"FOO", b"EX", b"E X"])])])())
+    g.rng.shuffle(opts)
+    absolute = any(opt[0].upper() in ("EXAT", "PXAT") for opt in opts if isinstance(opt[0], str))
+    return step(g, "SET", g.key(), g.value(), *[a for opt in opts for a in opt],
+                run=then_exists if absolute else None)
+
+
+def _setnx(g):
+    return step(g, "SETNX", g.key(), g.value())
+
+
+def _setex(g):
+    return step(g, "SETEX", g.key(), g.rel_seconds(), g.value())
+
+
+def _psetex(g):
+    return step(g, "PSETEX", g.key(), g.rel_millis(), g.value())
+
+
+def _mget(g):
+    return step(g, "MGET", *g.keys(1, 5))
+
+
+def _mset_args(g):
+    args = [a for k in g.keys(1, 4) for a in (k, g.value())]
+    if g.chance(0.1):
+        args.append(g.key())   # odd count: wrong number of arguments
+    return args
+
+
+def _mset(g):
+    return step(g, "MSET", *_mset_args(g))
+
+
+def _msetnx(g):
+    return step(g, "MSETNX", *_mset_args(g))
+
+
+def _getset(g):
+    return step(g, "GETSET", g.key(), g.value())
+
+
+def _getdel(g):
+    return step(g, "GETDEL", g.key())
+
+
+def _getex(g):
+    opts = g.pick([(3, lambda: []), (4, g.expiry_option), (2, lambda: [g.cased("PERSIST")]),
+                   (1, lambda: g.expiry_option() + g.expiry_option()),
+                   (1, lambda: [g.cased("PERSIST"), b"EX", b"100"]),
+                   (1, lambda: [b"FOO"]), (1, lambda: [b"EX"])])()
+    return step(g, "GETEX", g.key(), *opts)
+
+
+def _append(g):
+    return step(g, "APPEND", g.key(), g.value())
+
+
+def _strlen(g):
+    return step(g, "STRLEN", g.key())
+
+
+def _range_index(g):
+    return g.pick([(6, g.rng.randint(-60, 60)), (1, g.rng.randint(-2000, 2000)),
+                   (1, g.rng.choice([b"9223372036854775807", b"-9223372036854775808", b"x",
+                                     b"1.5", b"9223372036854775808"]))])
+
+
+def _getrange(g):
+    return step(g, g.rng.choice(["GETRANGE", "SUBSTR"]), g.key(), _range_index(g), _range_index(g))
+
+
+def _setrange(g):
+    # Offsets stay small (the server allocates up to them); the invalid ones must error.
+    offset = g.pick([(8, g.rng.randint(0, 60)), (1, g.rng.randint(0, 2000)),
+                     (1, g.rng.choice([-1, 536870912, b"9223372036854775807", b"x"]))])
+    return step(g, "SETRANGE", g.key(), offset, g.pick([(4, g.value()), (1, b"")]))
+
+
+def _incr_decr(g):
+    return step(g, g.rng.choice(["INCR", "DECR"]), g.key())
+
+
+def _incrby_decrby(g):
+    amount = g.pick([(3, g.rng.randint(-100, 100)), (2, g.rng.choice(INCREMENTS))])
+    return step(g, g.rng.choice(["INCRBY", "DECRBY"]), g.key(), amount)
+
+
+def _incrbyfloat(g):
+    amount = g.pick([(2, f"{g.rng.uniform(-100, 100):.{g.rng.randint(0, 5)}f}".encode()),
+                     (3, g.rng.choice(FLOAT_INCREMENTS))])
+    return step(g, "INCRBYFLOAT", g.key(), amount)
+
+
+def _lcs(g):
+    opts = []
+    for _ in range(g.rng.randint(0, 3)):
+        opts += g.pick([(3, [g.cased("LEN")]), (4, [g.cased("IDX")]),
+                        (3, [g.cased("MINMATCHLEN"), g.int_arg(-1, 4)]),
+                        (3, [g.cased("WITHMATCHLEN")]), (1, [b"FOO"])])
+    return step(g, "LCS", g.key(), g.key(), *opts, run=lcs_guarded)
+
+
+def strings(g):
+    return g.pick([(10, _set), (6, _get), (2, _setnx), (2, _setex), (2, _psetex), (3, _mget),
+                   (2, _mset), (2, _msetnx), (2, _getset), (2, _getdel), (4, _getex),
+                   (4, _append), (3, _strlen), (4, _getrange), (4, _setrange), (3, _incr_decr),
+                   (3, _incrby_decrby), (4, _incrbyfloat), (4, _lcs)])(g)
+
+
+# -- keys ----------------------------------------------------------------------------------
+
+def _del_unlink(g):
+    return step(g, g.rng.choice(["DEL", "UNLINK"]), *g.keys(1, 3))
+
+
+def _exists_touch(g):
+    return step(g, g.rng.choice(["EXISTS", "TOUCH"]), *g.keys(1, 4))
+
+
+def _type(g):
+    return step(g, "TYPE", g.key())
+
+
+def _rename(g):
+    return step(g, g.rng.choice(["RENAME", "RENAMENX"]), g.key(), g.key())
+
+
+def _keys(g):
+    pattern = g.pick([(4, g.rng.choice(PATTERNS)), (1, g.key()), (1, g.key() + b"*")])
+    return step(g, "KEYS", pattern, same=multiset)
+
+
+def _scan(g):
+    opts = []
+    if g.chance(0.6):
+        opts += [g.cased("MATCH"), g.rng.choice(PATTERNS)]
+    if g.chance(0.5):
+        opts += [g.cased("COUNT"), g.rng.randint(1, 20)]
+    if g.chance(0.3):
+        opts += [g.cased("TYPE"), g.rng.choice(SCAN_TYPES)]
+    return step(g, "SCAN", b"0", *opts, run=scan_all)
+
+
+def _scan_invalid(g):
+    # Only invalid calls: a non-zero cursor's meaning is implementation specific.
+    bad = g.rng.choice([[b"x"], [b"18446744073709551616"], [b"0", b"COUNT", b"0"],
+                        [b"0", b"COUNT", b"-1"], [b"0", b"COUNT"], [b"0", b"MATCH"],
+                        [b"0", b"FOO", b"bar"], [b"0", b"COUNT", b"x"], [b"1.5"]])
+    return step(g, "SCAN", *bad)
+
+
+def _randomkey(g):
+    return step(g, "RANDOMKEY", run=randomkey_exists)
+
+
+def _move(g):
+    return step(g, "MOVE", g.key(), g.rng.choice(DB_INDEXES))
+
+
+def _swapdb(g):
+    return step(g, "SWAPDB", *g.pick([(4, [b"0", b"1"]), (1, [b"1", b"0"]), (1, [b"0", b"0"]),
+                                      (1, [g.rng.choice(DB_INDEXES), g.rng.choice(DB_INDEXES)])]))
+
+
+def _copy(g):
+    opts = []
+    if g.chance(0.4):
+        opts += [g.cased("DB"), g.rng.choice(DB_INDEXES)]
+    if g.chance(0.4):
+        opts += [g.cased("REPLACE")]
+    if g.chance(0.05):
+        opts += [b"FOO"]
+    return step(g, "COPY", g.key(), g.key(), *opts)
+
+
+def _flushdb(g):
+    return step(g, "FLUSHDB", *g.pick([(4, []), (1, [g.cased("ASYNC")]), (1, [g.cased("SYNC")]),
+                                       (1, [b"FOO"])]))
+
+
+def _dbsize(g):
+    return step(g, "DBSIZE")
+
+
+def _select(g):
+    return step(g, "SELECT", g.pick([(6, b"0"), (3, g.rng.choice(DB_INDEXES))]))
+
+
+def _object(g):
+    sub = g.pick([(5, "ENCODING"), (3, "REFCOUNT"), (1, "FREQ"), (1, "IDLETIME")])
+    same = non_negative_int if sub == "IDLETIME" else None
+    args = [g.cased(sub), g.key()]
+    if g.chance(0.05):
+        args = g.rng.choice([[g.cased(sub)], args + [g.key()], [b"FOO", g.key()]])
+    return step(g, "OBJECT", *args, same=same)
+
+
+def keys(g):
+    return g.pick([(4, _del_unlink), (4, _exists_touch), (3, _type), (3, _rename), (3, _keys),
+                   (3, _scan), (1, _scan_invalid), (2, _randomkey), (2, _move), (1, _swapdb),
+                   (3, _copy), (1, _flushdb), (2, _dbsize), (1, _select), (6, _object)])(g)
+
+
+# -- expiry --------------------------------------------------------------------------------
+
+def _expire_conditions(g):
+    r = g.rng.random()
+    if r < 0.4:
+        return []
+    if r < 0.85:
+        return [g.cased(g.rng.choice(["NX", "XX", "GT", "LT"]))]
+    # Combinations: XX+GT / XX+LT are legal, NX with anything and GT+LT are errors.
+    return [g.cased(o) for o in g.rng.sample(["NX", "XX", "GT", "LT", "GT", "FOO"], 2)]
+
+
+def _expire(g):
+    name, when = g.rng.choice([("EXPIRE", g.rel_seconds), ("PEXPIRE", g.rel_millis),
+                               ("EXPIREAT", g.abs_seconds), ("PEXPIREAT", g.abs_millis)])
+    if g.chance(0.1):
+        when = lambda: g.rng.choice([b"-1", b"0", b"-5"])   # deletes the key right away
+    return step(g, name, g.key(), when(), *_expire_conditions(g))
+
+
+def _ttl(g):
+    name = g.rng.choice(["TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME"])
+    tolerance = 1 if name in ("TTL", "EXPIRETIME") else 1500
+    return step(g, name, g.key(), same=near(tolerance))
+
+
+def _persist(g):
+    return step(g, "PERSIST", g.key())
+
+
+def expiry(g):
+    return g.pick([(5, _expire), (5, _ttl), (2, _persist)])(g)
+
+
+# -- connection ----------------------------------------------------------------------------
+
+def _ping(g):
+    return step(g, "PING", *g.pick([(3, []), (2, [g.value()]), (1, [g.value(), g.value()])]))
+
+
+def _echo(g):
+    return step(g, "ECHO", *g.pick([(5, [g.value()]), (1, []), (1, [g.value(), g.value()])]))
+
+
+def _hello(g):
+    version = g.pick([(4, [b"3"]), (4, [b"2"]), (1, []),
+                      (2, [g.rng.choice([b"4", b"1", b"0", b"-1", b"x", b"2.0", b""])])])
+    opts = g.pick([(6, []), (2, [g.cased("SETNAME"), g.rng.choice(CLIENT_NAMES)]),
+                   (1, [g.cased("AUTH"), b"default", g.text(1, 8)]),
+                   (1, [g.rng.choice([b"SETNAME", b"AUTH", b"FOO"])])])
+    return step(g, "HELLO", *(version + opts), same=hello_masked)
+
+
+def _client_name(g):
+    # CLIENT SETINFO (lib-name / lib-ver) is not generated: it appeared in Redis 7.2 and the
+    # 7.0.15 oracle rejects it as an unknown subcommand.
+    if g.chance(0.5):
+        return step(g, "CLIENT", g.cased("GETNAME"), *g.pick([(9, []), (1, [b"x"])]))
+    return step(g, "CLIENT", g.cased("SETNAME"),
+                *g.pick([(9, [g.rng.choice(CLIENT_NAMES)]), (1, []), (1, [b"a", b"b"])]))
+
+
+def _reset(g):
+    return step(g, "RESET")
+
+
+def _time(g):
+    return step(g, "TIME", same=time_close)
+
+
+def connection(g):
+    return g.pick([(3, _ping), (3, _echo), (2, _select), (3, _hello), (4, _client_name),
+                   (1, _reset), (1, _time)])(g)
+
+
+# -- errors --------------------------------------------------------------------------------
+
+def _unknown_command(g):
+    # No NUL in names: Redis looks commands up with a length-aware hash but a C-string
+    # compare, so whether "get\0" resolves to GET depends on its per-process hash seed.
+    name = g.rng.choice([b"foo", b"GETT", b"sett", b"x" * 200, b"", b" ", "é".encode(),
+                         b"CLIENTX", b"set-", b"\r\n"])
+    args = [g.pick([(4, g.value()), (1, g.long_text()), (1, b"y" * 129)])
+            for _ in range(g.rng.randint(0, 4))]
+    return Step([name] + args)
+
+
+def _wrong_arity(g):
+    name = g.rng.choice(sorted(ARITY))
+    arity = ARITY[name]
+    count = abs(arity) - 2 if arity < 0 or g.chance(0.5) else arity   # args after the name
+    if count < 0:
+        count = arity   # exact-arity command with no args: send one too many
+    return step(g, name, *[g.key() for _ in range(count)])
+
+
+def _long_args(g):
+    big = g.rng.choice([b"z" * 70000, g.text(5000, 20000, "ab")])
+    return g.pick([(1, lambda: step(g, "ECHO", big)), (1, lambda: step(g, "GET", big)),
+                   (1, lambda: step(g, "EXISTS", big, g.key())),
+                   (1, lambda: Step([b"unknowncmd", big]))])()
+
+
+def errors(g):
+    return g.pick([(3, _unknown_command), (4, _wrong_arity), (1, _long_args)])(g)
+
+
+# -- wrongtype: non-string keys so the string commands meet WRONGTYPE (off by default) -----
+
+def wrongtype(g):
+    member = lambda: g.rng.choice([b"a", b"b", b"1", b"2", b"x" * 70])
+    return g.pick([
+        (1, lambda: step(g, "RPUSH", g.key(), *[member() for _ in range(g.rng.randint(1, 3))])),
+        (1, lambda: step(g, "SADD", g.key(), *[member() for _ in range(g.rng.randint(1, 3))])),
+        (1, lambda: step(g, "HSET", g.key(), member(), member())),
+        (1, lambda: step(g, "ZADD", g.key(), g.rng.randint(-5, 5), member())),
+    ])()
+
+
+# -- streams -------------------------------------------------------------------------------
+
+FAMILIES = {"strings": strings, "keys": keys, "expiry": expiry, "connection": connection,
+            "errors": errors, "wrongtype": wrongtype}
+FAMILY_WEIGHTS = {"strings": 40, "keys": 25, "expiry": 15, "connection": 8, "errors": 6,
+                  "wrongtype": 6}
+DEFAULT_FAMILIES = ["strings", "keys", "expiry", "connection", "errors"]
+
+
+def make_stream(seed, index, length, families):
+    """The steps of stream `index` for `seed`: the same for any --streams value, and a shorter
+    --commands gives a prefix. Half the streams switch to RESP3 first."""
+    g = Gen(random.Random(f"cardinal-diff/{seed}/{index}"))
+    steps = []
+    if g.chance(0.5):
+        steps.append(Step([b"HELLO", b"3"], same=hello_masked))
+    weighted = [(FAMILY_WEIGHTS[f], FAMILIES[f]) for f in families]
+    while len(steps) < length:
+        steps.append(g.pick(weighted)(g))
+    return steps

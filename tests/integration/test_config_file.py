@@ -1,0 +1,168 @@
+"""Configuration file parsing, command-line overrides, fatal config errors, --version."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import IS_REDIS, RawConn, Server, cardinal_bin, free_port, stop_and_clean
+
+
+def write(directory, name, text):
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def run_until_exit(args, cwd, timeout=10):
+    """Run a server invocation that is expected to exit by itself."""
+    try:
+        return subprocess.run(args, capture_output=True, timeout=timeout, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        pytest.fail("server did not exit: %r" % (args,))
+
+
+@pytest.fixture
+def confdir(tmp_path):
+    return str(tmp_path)
+
+
+@pytest.fixture
+def config_server():
+    """Start a server whose *only* argument is the config file (so `port` etc. must work)."""
+    started = []
+
+    def make(config_path, port):
+        srv = Server(cardinal_bin(), port=port, config_file=config_path)
+        srv.args = [cardinal_bin(), config_path]
+        started.append(srv)
+        return srv.start()
+
+    yield make
+    for srv in started:
+        stop_and_clean(srv, expect_alive=False)
+
+
+def config_get(conn, name):
+    reply = conn.call("CONFIG", "GET", name)
+    m = re.match(rb"^\*2\r\n\$\d+\r\n[^\r]*\r\n\$(\d+)\r\n", reply)
+    assert m, reply
+    return reply[m.end():m.end() + int(m.group(1))].decode()
+
+
+def test_config_file_with_include_units_quotes(confdir, config_server):
+    port = free_port()
+    included = write(confdir, "second.conf",
+                      "maxclients 123\n"
+                      "tcp-keepalive 60\n"
+                      "proto-max-bulk-len 64m\n")
+    main = write(confdir, "redis.conf",
+                 "# a comment line\n"
+                 "   # an indented comment\n"
+                 "\n"
+                 "port %d\n"
+                 "bind 127.0.0.1\n"
+                 "dir %s\n"
+                 "save \"\"\n"
+                 "appendonly no\n"
+                 "maxmemory 100mb\n"
+                 "client-query-buffer-limit 1GB\n"
+                 "maxmemory-policy \"allkeys-lru\"\n"
+                 "dbfilename \"my dump.rdb\"\n"
+                 "appendfilename 'append only.aof'\n"
+                 "hz 15\n"
+                 "databases 32\n"
+                 "include %s\n"
+                 "tcp-keepalive 90\n" % (port, confdir, included))
+    config_server(main, port)
+    c = RawConn(port)
+    try:
+        assert c.call("PING") == b"+PONG\r\n"
+        assert config_get(c, "port") == str(port)
+        assert config_get(c, "bind") == "127.0.0.1"
+        assert config_get(c, "maxmemory") == "104857600"
+        assert config_get(c, "client-query-buffer-limit") == "1073741824"
+        assert config_get(c, "maxmemory-policy") == "allkeys-lru"
+        assert config_get(c, "dbfilename") == "my dump.rdb"
+        assert config_get(c, "appendfilename") == "append only.aof"
+        assert config_get(c, "hz") == "15"
+        assert config_get(c, "databases") == "32"
+        assert config_get(c, "maxclients") == "123"          # from the included file
+        assert config_get(c, "proto-max-bulk-len") == "64000000"  # m = 10^6, mb = 2^20
+        assert config_get(c, "tcp-keepalive") == "90"        # later line wins over include
+        assert config_get(c, "save") == ""
+        assert c.call("SELECT", "31") == b"+OK\r\n"
+        assert c.call("SELECT", "32") == b"-ERR DB index is out of range\r\n"
+    finally:
+        c.close()
+
+
+def test_command_line_overrides_config_file(confdir, start_server):
+    conf = write(confdir, "redis.conf", "hz 15\ntimeout 7\n")
+    srv = start_server(["--hz", "20"], config_file=conf)
+    c = RawConn(srv.port)
+    assert config_get(c, "hz") == "20"
+    assert config_get(c, "timeout") == "7"
+    c.close()
+
+
+def test_directives_a_new_server_may_ignore(confdir, start_server):
+    conf = write(confdir, "redis.conf",
+                 "lazyfree-lazy-eviction no\n"
+                 "activedefrag no\n"
+                 "lazyfree-lazy-user-del no\n"
+                 "latency-monitor-threshold 0\n"
+                 "slowlog-log-slower-than 10000\n")
+    srv = start_server(config_file=conf)
+    c = RawConn(srv.port)
+    assert c.call("PING") == b"+PONG\r\n"
+    c.close()
+
+
+def test_unknown_directive_is_fatal(confdir):
+    port = free_port()
+    conf = write(confdir, "bad.conf", "port %d\nfoo bar\n" % port)
+    res = run_until_exit([cardinal_bin(), conf], confdir)
+    out = (res.stdout + res.stderr).decode(errors="replace")
+    assert res.returncode != 0
+    assert "foo" in out
+    if IS_REDIS:
+        assert "*** FATAL CONFIG FILE ERROR (Redis 7.0" in out
+        assert "Reading the configuration file, at line 2" in out
+        assert ">>> 'foo bar'" in out
+        assert "Bad directive or wrong number of arguments" in out
+
+
+def test_bad_value_is_fatal(confdir):
+    conf = write(confdir, "bad.conf", "port %d\nhz abc\n" % free_port())
+    res = run_until_exit([cardinal_bin(), conf], confdir)
+    out = (res.stdout + res.stderr).decode(errors="replace")
+    assert res.returncode != 0
+    assert "hz" in out
+    if IS_REDIS:
+        assert ">>> 'hz abc'" in out
+        assert "argument couldn't be parsed into an integer" in out
+
+
+def test_unknown_command_line_option_is_fatal(tmp_path):
+    res = run_until_exit([cardinal_bin(), "--port", str(free_port()), "--no-such-option", "1"],
+                         tmp_path)
+    assert res.returncode != 0
+    assert "no-such-option" in (res.stdout + res.stderr).decode(errors="replace")
+
+
+def test_missing_config_file_is_fatal(confdir):
+    res = run_until_exit([cardinal_bin(), os.path.join(confdir, "does-not-exist.conf")], confdir)
+    assert res.returncode != 0
+    assert "does-not-exist.conf" in (res.stdout + res.stderr).decode(errors="replace")
+
+
+@pytest.mark.parametrize("flag", ["--version", "-v"])
+def test_version_flag(flag, tmp_path):
+    res = run_until_exit([cardinal_bin(), flag], tmp_path)
+    assert res.returncode == 0
+    out = res.stdout.decode(errors="replace")
+    assert re.search(r"\d+\.\d+\.\d+", out), out
+    if IS_REDIS:
+        assert out.startswith("Redis server v=7.0.")
