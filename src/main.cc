@@ -27,6 +27,13 @@ std::string version_line() {
          " bits=" + std::to_string(sizeof(void*) * 8);
 }
 
+spdlog::level::level_enum log_level(const std::string& level) {
+  if (level == "debug" || level == "verbose") return spdlog::level::debug;
+  if (level == "warning") return spdlog::level::warn;
+  if (level == "nothing") return spdlog::level::off;
+  return spdlog::level::info;
+}
+
 void setup_logging(const cardinal::config::Settings& s) {
   std::shared_ptr<spdlog::logger> logger;
   if (s.logfile.empty()) {
@@ -37,11 +44,7 @@ void setup_logging(const cardinal::config::Settings& s) {
   }
   // Redis's line shape: "pid:M 22 Nov 2026 05:00:00.000 * message".
   logger->set_pattern("%P:M %d %b %Y %H:%M:%S.%e %^*%$ %v");
-  const std::string& level = s.loglevel;
-  logger->set_level(level == "debug" || level == "verbose" ? spdlog::level::debug
-                    : level == "warning"                   ? spdlog::level::warn
-                    : level == "nothing"                   ? spdlog::level::off
-                                                           : spdlog::level::info);
+  logger->set_level(log_level(s.loglevel));
   spdlog::set_default_logger(logger);
 }
 
@@ -104,6 +107,10 @@ int main(int argc, char** argv) {
   }
   setup_logging(s);
   for (const std::string& w : config.warnings()) spdlog::warn("{}", w);
+  config.on_change = [&config](const std::vector<std::string>& changed) {
+    for (const std::string& name : changed)
+      if (name == "loglevel") spdlog::set_level(log_level(config.settings().loglevel));
+  };
   if (!s.pidfile.empty()) std::ofstream(s.pidfile) << ::getpid() << "\n";
 
   cardinal::util::randomize_hash_secret();

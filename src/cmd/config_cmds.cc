@@ -27,6 +27,7 @@ void config_set(CommandContext& ctx) {
 
 void config_resetstat(CommandContext& ctx) {
   ctx.server.stats = {};
+  ctx.server.error_counts.clear();
   ctx.server.commands.reset_stats();
   engine::KeyspaceStats& ks = ctx.server.keyspace.stats();
   ks = {};

@@ -69,9 +69,8 @@ void hello(CommandContext& ctx) {
   int64_t version = 0;
   size_t i = 1;
   if (ctx.argc() >= 2) {
-    if (!util::parse_i64(ctx.arg(1), version))
-      return ctx.error("ERR Protocol version is not an integer or out of range");
-    if (version < 2 || version > 3) return ctx.error("NOPROTO unsupported protocol version");
+    if (!util::parse_i64(ctx.arg(1), version)) return ctx.error(Errc::ProtocolVersionNotInteger);
+    if (version < 2 || version > 3) return ctx.error(Errc::UnsupportedProtocol);
     i = 2;
   }
   std::string_view user, pass, name;
@@ -86,23 +85,17 @@ void hello(CommandContext& ctx) {
     } else if (CommandContext::is(ctx.arg(i), "SETNAME") && more >= 1) {
       name = ctx.arg(++i);
       has_name = true;
-      if (!valid_client_name(name))
-        return ctx.error("ERR Client names cannot contain spaces, newlines or special characters.");
+      if (!valid_client_name(name)) return ctx.error(Errc::InvalidClientName);
     } else {
-      std::string opt(ctx.arg(i).substr(0, ctx.arg(i).find('\0')));
-      return ctx.error("ERR Syntax error in HELLO option '" + opt + "'");
+      return ctx.error(Errc::HelloBadOption, ctx.arg(i));
     }
   }
   if (has_auth) {
-    if (!check_credentials(ctx, user, pass))
-      return ctx.error("WRONGPASS invalid username-password pair or user is disabled.");
+    if (!check_credentials(ctx, user, pass)) return ctx.error(Errc::WrongPass);
     ctx.session.authenticated = true;
   }
   if (ctx.server.auth_required() && !ctx.session.authenticated) {
-    return ctx.error(
-        "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-        "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
-        "select the RESP protocol version at the same time");
+    return ctx.error(Errc::HelloNeedsAuth);
   }
   if (has_name) ctx.session.name = std::string(name);
   if (version) ctx.reply.set_protocol(static_cast<int>(version));
@@ -128,17 +121,14 @@ void auth(CommandContext& ctx) {
   std::string_view user = "default", pass;
   if (ctx.argc() == 2) {
     if (!ctx.server.auth_required()) {
-      return ctx.error(
-          "ERR AUTH <password> called without any password configured for the default user. "
-          "Are you sure your configuration is correct?");
+      return ctx.error(Errc::AuthWithoutPassword);
     }
     pass = ctx.arg(1);
   } else {
     user = ctx.arg(1);
     pass = ctx.arg(2);
   }
-  if (!check_credentials(ctx, user, pass))
-    return ctx.error("WRONGPASS invalid username-password pair or user is disabled.");
+  if (!check_credentials(ctx, user, pass)) return ctx.error(Errc::WrongPass);
   ctx.session.authenticated = true;
   ctx.reply.ok();
 }

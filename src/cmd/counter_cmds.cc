@@ -52,7 +52,7 @@ void incrby(CommandContext& ctx) {
 void decrby(CommandContext& ctx) {
   int64_t delta;
   if (!ctx.parse_int(ctx.arg(2), delta)) return;
-  if (delta == INT64_MIN) return ctx.error("ERR decrement would overflow");
+  if (delta == INT64_MIN) return ctx.error(Errc::DecrOverflow);
   incr_by(ctx, -delta);
 }
 

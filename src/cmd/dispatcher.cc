@@ -28,18 +28,11 @@ void reply_unknown_command(Session& session, std::span<const std::string_view> a
     preview += c_prefix(args[i], room);
     preview += "' ";
   }
-  std::string msg = "ERR unknown command '";
-  msg += c_prefix(args[0], kErrorArgPreview);
-  msg += "', with args beginning with: ";
-  msg += preview;
-  session.reply().error(msg);
+  session.reply().error(error_text(Errc::UnknownCommand, args[0], preview));
 }
 
 void reply_arity(Session& session, const CommandSpec& spec) {
-  std::string msg = "ERR wrong number of arguments for '";
-  msg += spec.name;
-  msg += "' command";
-  session.reply().error(msg);
+  session.reply().error(error_text(Errc::WrongArity, spec.name));
 }
 
 bool arity_ok(const CommandSpec& spec, size_t argc) {
@@ -100,14 +93,12 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   CommandEntry* entry = server.commands.find(args[0]);
   if (!entry) {
     reply_unknown_command(session, args);
-    ++server.stats.total_error_replies;
     apply_reply_mode(session, mode_before, output_before);
     return;
   }
   if (!arity_ok(*entry->spec, args.size())) {
     reply_arity(session, *entry->spec);
     ++entry->stats.rejected_calls;
-    ++server.stats.total_error_replies;
     apply_reply_mode(session, mode_before, output_before);
     return;
   }
@@ -116,11 +107,7 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
     if (!sub) {
       std::string upper(entry->spec->name);
       for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      std::string msg = "ERR unknown subcommand '";
-      msg += c_prefix(args[1], kErrorArgPreview);
-      msg += "'. Try " + upper + " HELP.";
-      session.reply().error(msg);
-      ++server.stats.total_error_replies;
+      session.reply().error(error_text(Errc::UnknownSubcommand, args[1], upper));
       apply_reply_mode(session, mode_before, output_before);
       return;
     }
@@ -128,16 +115,14 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
     if (!arity_ok(*entry->spec, args.size())) {
       reply_arity(session, *entry->spec);
       ++entry->stats.rejected_calls;
-      ++server.stats.total_error_replies;
       apply_reply_mode(session, mode_before, output_before);
       return;
     }
   }
   const CommandSpec& spec = *entry->spec;
   if (server.auth_required() && !session.authenticated && !(spec.flags & kNoAuth)) {
-    session.reply().error("NOAUTH Authentication required.");
+    session.reply().error(error_text(Errc::NoAuth));
     ++entry->stats.rejected_calls;
-    ++server.stats.total_error_replies;
     apply_reply_mode(session, mode_before, output_before);
     return;
   }
@@ -148,7 +133,7 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   try {
     spec.handler(ctx);
   } catch (const std::exception& e) {
-    ctx.error(std::string("ERR internal error: ") + e.what());
+    ctx.error(Errc::Internal, e.what());
   }
   int64_t elapsed = util::monotonic_us() - start;
 
@@ -156,7 +141,6 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   entry->stats.usec += static_cast<uint64_t>(elapsed);
   if (ctx.failed) {
     ++entry->stats.failed_calls;
-    ++server.stats.total_error_replies;
   }
   ++server.stats.total_commands_processed;
   if (!(spec.flags & (kSkipMonitor | kAdmin))) feed_monitors(server, session, args);

@@ -2,7 +2,18 @@
 
 namespace cardinal::cmd {
 
-std::string_view error_text(Errc code) {
+namespace {
+// Redis formats variable parts with %s (and sometimes %.128s): text ends at a NUL byte.
+std::string c_str(std::string_view s, size_t max = std::string_view::npos) {
+  s = s.substr(0, s.find('\0'));
+  return std::string(s.substr(0, max));
+}
+constexpr std::string_view kPolicyNote =
+    "Please note that when switching between policies at runtime LRU and LFU data will take "
+    "some time to adjust.";
+}  // namespace
+
+std::string error_text(Errc code, std::string_view a, std::string_view b) {
   switch (code) {
     case Errc::Syntax:
       return "ERR syntax error";
@@ -12,26 +23,105 @@ std::string_view error_text(Errc code) {
       return "ERR value is not a valid float";
     case Errc::WrongType:
       return "WRONGTYPE Operation against a key holding the wrong kind of value";
-    case Errc::IncrOverflow:
-      return "ERR increment or decrement would overflow";
     case Errc::NoSuchKey:
       return "ERR no such key";
-    case Errc::DbIndexOutOfRange:
-      return "ERR DB index is out of range";
-    case Errc::SameObject:
-      return "ERR source and destination objects are the same";
+    case Errc::WrongArity:
+      return "ERR wrong number of arguments for '" + std::string(a) + "' command";
+    case Errc::UnknownCommand:
+      return "ERR unknown command '" + c_str(a, 128) +
+             "', with args beginning with: " + std::string(b);
+    case Errc::UnknownSubcommand:
+      return "ERR unknown subcommand '" + c_str(a, 128) + "'. Try " + std::string(b) + " HELP.";
+    case Errc::NoAuth:
+      return "NOAUTH Authentication required.";
+    case Errc::IncrOverflow:
+      return "ERR increment or decrement would overflow";
+    case Errc::DecrOverflow:
+      return "ERR decrement would overflow";
+    case Errc::NanOrInfinity:
+      return "ERR increment would produce NaN or Infinity";
     case Errc::OffsetOutOfRange:
       return "ERR offset is out of range";
     case Errc::StringTooLong:
       return "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
-    case Errc::NanOrInfinity:
-      return "ERR increment would produce NaN or Infinity";
-    case Errc::NotAllowedNegative:
-      return "ERR value is out of range, must be positive";
-    case Errc::InvalidTimeout:
-      return "ERR timeout is not a float or out of range";
+    case Errc::InvalidExpireTime:
+      return "ERR invalid expire time in '" + std::string(a) + "' command";
+    case Errc::UnsupportedOption:
+      return "ERR Unsupported option " + c_str(a);
+    case Errc::ExpireNxIncompatible:
+      return "ERR NX and XX, GT or LT options at the same time are not compatible";
+    case Errc::ExpireGtLtIncompatible:
+      return "ERR GT and LT options at the same time are not compatible";
+    case Errc::DbIndexOutOfRange:
+      return "ERR DB index is out of range";
+    case Errc::InvalidFirstDbIndex:
+      return "ERR invalid first DB index";
+    case Errc::InvalidSecondDbIndex:
+      return "ERR invalid second DB index";
+    case Errc::SameObject:
+      return "ERR source and destination objects are the same";
+    case Errc::InvalidCursor:
+      return "ERR invalid cursor";
+    case Errc::LcsNotStrings:
+      return "ERR The specified keys must contain string values";
+    case Errc::LcsLenWithIdx:
+      return "ERR If you want both the length and indexes, please just use IDX.";
+    case Errc::LcsTooLong:
+      return "ERR String too long for LCS";
+    case Errc::ProtocolVersionNotInteger:
+      return "ERR Protocol version is not an integer or out of range";
+    case Errc::UnsupportedProtocol:
+      return "NOPROTO unsupported protocol version";
+    case Errc::HelloBadOption:
+      return "ERR Syntax error in HELLO option '" + c_str(a) + "'";
+    case Errc::HelloNeedsAuth:
+      return "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+             "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+             "select the RESP protocol version at the same time";
+    case Errc::WrongPass:
+      return "WRONGPASS invalid username-password pair or user is disabled.";
+    case Errc::AuthWithoutPassword:
+      return "ERR AUTH <password> called without any password configured for the default user. "
+             "Are you sure your configuration is correct?";
+    case Errc::InvalidClientName:
+      return "ERR Client names cannot contain spaces, newlines or special characters.";
+    case Errc::SetinfoBadOption:
+      return "ERR Unrecognized option '" + c_str(a) + "'";
+    case Errc::SetinfoBadValue:
+      return "ERR " + std::string(a) + " cannot contain spaces, newlines or special characters.";
+    case Errc::UnknownClientType:
+      return "ERR Unknown client type '" + c_str(a) + "'";
+    case Errc::InvalidClientId:
+      return "ERR Invalid client ID";
+    case Errc::ClientIdNotPositive:
+      return "ERR client-id should be greater than 0";
     case Errc::NoSuchClient:
       return "ERR No such client";
+    case Errc::NoSuchUser:
+      return "ERR No such user '" + c_str(a) + "'";
+    case Errc::NoShutdownInProgress:
+      return "ERR No shutdown in progress.";
+    case Errc::DebugNotAllowed:
+      return "ERR DEBUG command not allowed. If the enable-debug-command option is set to "
+             "\"local\", you can run it from a local connection, otherwise you need to set this "
+             "option in the configuration file, and then restart the server.";
+    case Errc::DebugUnknownSubcommand:
+      return "ERR Unknown subcommand or wrong number of arguments for '" + c_str(a, 128) +
+             "'. Try DEBUG HELP.";
+    case Errc::IdleTimeUnderLfu:
+      return "ERR An LFU maxmemory policy is selected, idle time not tracked. " +
+             std::string(kPolicyNote);
+    case Errc::FreqWithoutLfu:
+      return "ERR An LFU maxmemory policy is not selected, access frequency not tracked. " +
+             std::string(kPolicyNote);
+    case Errc::GetkeysInvalidCommand:
+      return "ERR Invalid command specified";
+    case Errc::GetkeysInvalidArity:
+      return "ERR Invalid number of arguments specified for command";
+    case Errc::GetkeysNoKeys:
+      return "ERR The command has no key arguments";
+    case Errc::Internal:
+      return "ERR internal error: " + std::string(a);
   }
   return "ERR";
 }

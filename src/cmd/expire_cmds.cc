@@ -28,16 +28,16 @@ bool parse_expire_flags(CommandContext& ctx, ExpireFlags& f) {
     } else if (CommandContext::is(a, "LT")) {
       f.lt = true;
     } else {
-      ctx.error("ERR Unsupported option " + std::string(a.substr(0, a.find('\0'))));
+      ctx.error(Errc::UnsupportedOption, a);
       return false;
     }
   }
   if (f.nx && (f.xx || f.gt || f.lt)) {
-    ctx.error("ERR NX and XX, GT or LT options at the same time are not compatible");
+    ctx.error(Errc::ExpireNxIncompatible);
     return false;
   }
   if (f.gt && f.lt) {
-    ctx.error("ERR GT and LT options at the same time are not compatible");
+    ctx.error(Errc::ExpireGtLtIncompatible);
     return false;
   }
   return true;
@@ -49,9 +49,7 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
   if (!parse_expire_flags(ctx, f)) return;
   int64_t when;
   if (!ctx.parse_int(ctx.arg(2), when)) return;
-  auto invalid = [&] {
-    ctx.error("ERR invalid expire time in '" + std::string(ctx.spec.name) + "' command");
-  };
+  auto invalid = [&] { ctx.error(Errc::InvalidExpireTime, ctx.spec.name); };
   if (seconds) {
     if (when > INT64_MAX / 1000 || when < INT64_MIN / 1000) return invalid();
     when *= 1000;

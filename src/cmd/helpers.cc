@@ -29,7 +29,7 @@ std::optional<int64_t> parse_expire_arg(CommandContext& ctx, std::string_view te
   int64_t v;
   if (!ctx.parse_int(text, v)) return std::nullopt;
   auto invalid = [&] {
-    ctx.error("ERR invalid expire time in '" + std::string(ctx.spec.name) + "' command");
+    ctx.error(Errc::InvalidExpireTime, ctx.spec.name);
     return std::nullopt;
   };
   if (v <= 0 || (unit == ExpireUnit::Seconds && v > INT64_MAX / 1000)) return invalid();
@@ -47,7 +47,7 @@ std::string_view string_of(const engine::DbEntry& e, char* scratch) {
 }
 
 void reply_wrong_arity(CommandContext& ctx) {
-  ctx.error("ERR wrong number of arguments for '" + std::string(ctx.spec.name) + "' command");
+  ctx.error(Errc::WrongArity, ctx.spec.name);
 }
 
 }  // namespace cardinal::cmd

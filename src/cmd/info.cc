@@ -161,7 +161,7 @@ void stats_section(InfoWriter& w, ServerState& s) {
   w.section("Stats");
   w.field("total_connections_received", s.stats.total_connections_received);
   w.field("total_commands_processed", s.stats.total_commands_processed);
-  w.field("instantaneous_ops_per_sec", 0);
+  w.field("instantaneous_ops_per_sec", s.instantaneous_ops_per_sec());
   w.field("total_net_input_bytes", s.stats.total_net_input_bytes);
   w.field("total_net_output_bytes", s.stats.total_net_output_bytes);
   w.field("rejected_connections", s.stats.rejected_connections);
@@ -262,7 +262,11 @@ std::string render_info(ServerState& server, std::span<const std::string_view> s
   if (wanted.contains("replication")) replication_section(w, server);
   if (wanted.contains("cpu")) cpu_section(w);
   if (wanted.contains("modules")) w.section("Modules");
-  if (wanted.contains("errorstats")) w.section("Errorstats");
+  if (wanted.contains("errorstats")) {
+    w.section("Errorstats");
+    for (const auto& [code, count] : server.error_counts)
+      w.field("errorstat_" + code, "count=" + std::to_string(count));
+  }
   if (wanted.contains("commandstats")) commandstats_section(w, server);
   if (wanted.contains("cluster")) {
     w.section("Cluster");

@@ -254,15 +254,15 @@ void command_list(CommandContext& ctx) {
 void command_getkeys(CommandContext& ctx) {
   auto target = ctx.args.subspan(2);
   CommandEntry* e = ctx.server.commands.find(target[0]);
-  if (!e) return ctx.error("ERR Invalid command specified");
+  if (!e) return ctx.error(Errc::GetkeysInvalidCommand);
   if (!e->subcommands.empty() && target.size() > 1) {
     if (CommandEntry* sub = e->find_subcommand(target[1])) e = sub;
   }
   const CommandSpec& s = *e->spec;
   auto argc = static_cast<int>(target.size());
   if ((s.arity > 0 && argc != s.arity) || (s.arity < 0 && argc < -s.arity))
-    return ctx.error("ERR Invalid number of arguments specified for command");
-  if (s.keys.first <= 0) return ctx.error("ERR The command has no key arguments");
+    return ctx.error(Errc::GetkeysInvalidArity);
+  if (s.keys.first <= 0) return ctx.error(Errc::GetkeysNoKeys);
   int last = s.keys.last >= 0 ? s.keys.last : argc + s.keys.last;
   std::vector<std::string_view> keys;
   for (int i = s.keys.first; i <= last && i < argc; i += s.keys.step)

@@ -134,14 +134,14 @@ void keys(CommandContext& ctx) {
 bool parse_cursor(CommandContext& ctx, std::string_view text, uint64_t& out) {
   std::string s(text);
   if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) {
-    ctx.error("ERR invalid cursor");
+    ctx.error(Errc::InvalidCursor);
     return false;
   }
   errno = 0;
   char* end = nullptr;
   out = std::strtoull(s.c_str(), &end, 10);
   if (*end != '\0' || errno == ERANGE) {
-    ctx.error("ERR invalid cursor");
+    ctx.error(Errc::InvalidCursor);
     return false;
   }
   return true;
@@ -227,9 +227,9 @@ void flushall(CommandContext& ctx) {
 void swapdb(CommandContext& ctx) {
   int64_t a, b;
   if (!util::parse_i64(ctx.arg(1), a) || a < INT32_MIN || a > INT32_MAX)
-    return ctx.error("ERR invalid first DB index");
+    return ctx.error(Errc::InvalidFirstDbIndex);
   if (!util::parse_i64(ctx.arg(2), b) || b < INT32_MIN || b > INT32_MAX)
-    return ctx.error("ERR invalid second DB index");
+    return ctx.error(Errc::InvalidSecondDbIndex);
   int n = ctx.server.keyspace.database_count();
   if (a < 0 || a >= n || b < 0 || b >= n) return ctx.error(Errc::DbIndexOutOfRange);
   if (a != b) ctx.server.keyspace.swap(static_cast<int>(a), static_cast<int>(b));

@@ -70,7 +70,7 @@ void lcs(CommandContext& ctx) {
   engine::DbEntry* ea = ctx.db().find_for_read(ctx.arg(1));
   engine::DbEntry* eb = ctx.db().find_for_read(ctx.arg(2));
   if ((ea && !ea->value.is_string()) || (eb && !eb->value.is_string()))
-    return ctx.error("ERR The specified keys must contain string values");
+    return ctx.error(Errc::LcsNotStrings);
   bool want_len = false, want_idx = false, with_match_len = false;
   int64_t min_match_len = 0;
   for (size_t i = 3; i < ctx.argc(); ++i) {
@@ -88,13 +88,11 @@ void lcs(CommandContext& ctx) {
       return ctx.error(Errc::Syntax);
     }
   }
-  if (want_idx && want_len)
-    return ctx.error("ERR If you want both the length and indexes, please just use IDX.");
+  if (want_idx && want_len) return ctx.error(Errc::LcsLenWithIdx);
   char sa[21], sb[21];
   std::string_view a = ea ? string_of(*ea, sa) : std::string_view();
   std::string_view b = eb ? string_of(*eb, sb) : std::string_view();
-  if (a.size() >= UINT32_MAX - 1 || b.size() >= UINT32_MAX - 1)
-    return ctx.error("ERR String too long for LCS");
+  if (a.size() >= UINT32_MAX - 1 || b.size() >= UINT32_MAX - 1) return ctx.error(Errc::LcsTooLong);
   LcsResult r = compute_lcs(a, b);
   if (!want_idx) {
     if (want_len) return ctx.reply.integer(static_cast<int64_t>(r.sequence.size()));

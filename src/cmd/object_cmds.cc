@@ -29,9 +29,7 @@ void object_idletime(CommandContext& ctx) {
   engine::DbEntry* e = ctx.db().find_quiet(ctx.arg(2));
   if (!e) return ctx.reply.null();
   if (lfu_policy(ctx)) {
-    return ctx.error(
-        "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
-        "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+    return ctx.error(Errc::IdleTimeUnderLfu);
   }
   ctx.reply.integer((ctx.now_ms() - e->last_access_ms) / 1000);
 }
@@ -40,10 +38,7 @@ void object_freq(CommandContext& ctx) {
   engine::DbEntry* e = ctx.db().find_quiet(ctx.arg(2));
   if (!e) return ctx.reply.null();
   if (!lfu_policy(ctx)) {
-    return ctx.error(
-        "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
-        "that when switching between policies at runtime LRU and LFU data will take some time to "
-        "adjust.");
+    return ctx.error(Errc::FreqWithoutLfu);
   }
   ctx.reply.integer(0);
 }

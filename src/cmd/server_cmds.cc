@@ -35,7 +35,7 @@ void shutdown(CommandContext& ctx) {
         !CommandContext::is(a, "ABORT")) {
       return ctx.error(Errc::Syntax);
     }
-    if (CommandContext::is(a, "ABORT")) return ctx.error("ERR No shutdown in progress.");
+    if (CommandContext::is(a, "ABORT")) return ctx.error(Errc::NoShutdownInProgress);
   }
   // Nothing to persist yet, so SAVE and NOSAVE stop the same way; the client gets no reply.
   if (ctx.server.hooks) ctx.server.hooks->shutdown();
@@ -56,10 +56,7 @@ bool debug_allowed(CommandContext& ctx) {
       (ctx.session.unix_socket || ctx.session.addr.starts_with("127.") ||
        ctx.session.addr.starts_with("[::1]") || ctx.session.addr.starts_with("::1")))
     return true;
-  ctx.error(
-      "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you "
-      "can run it from a local connection, otherwise you need to set this option in the "
-      "configuration file, and then restart the server.");
+  ctx.error(Errc::DebugNotAllowed);
   return false;
 }
 
@@ -103,9 +100,7 @@ void debug(CommandContext& ctx) {
     for (std::string_view l : kLines) ctx.reply.simple(l);
     return;
   }
-  ctx.error("ERR Unknown subcommand or wrong number of arguments for '" +
-            std::string(sub.substr(0, std::min<size_t>(128, sub.find('\0')))) +
-            "'. Try DEBUG HELP.");
+  ctx.error(Errc::DebugUnknownSubcommand, sub);
 }
 
 constexpr CommandSpec kServerCommands[] = {

@@ -26,6 +26,38 @@ ServerState::ServerState(config::Config& cfg, const util::Clock& clk)
 
 void ServerState::add_session(Session& s) {
   sessions.emplace(s.id(), &s);
+  s.reply().set_error_sink(this);
+}
+
+void ServerState::on_error_reply(std::string_view code) {
+  ++stats.total_error_replies;
+  auto it = error_counts.find(code);
+  if (it != error_counts.end()) {
+    ++it->second;
+  } else if (error_counts.size() < kMaxErrorCodes) {
+    error_counts.emplace(std::string(code), 1);
+  }
+}
+
+void ServerState::sample_ops(int64_t now_ms) {
+  if (last_sample_ms_ == 0) {
+    last_sample_ms_ = now_ms;
+    last_sample_commands_ = stats.total_commands_processed;
+    return;
+  }
+  int64_t elapsed = now_ms - last_sample_ms_;
+  if (elapsed < 100) return;  // Redis samples at most every 100 ms
+  uint64_t ops = stats.total_commands_processed - last_sample_commands_;
+  ops_samples_[ops_sample_index_] = ops * 1000 / static_cast<uint64_t>(elapsed);
+  ops_sample_index_ = (ops_sample_index_ + 1) % kOpsSamples;
+  last_sample_ms_ = now_ms;
+  last_sample_commands_ = stats.total_commands_processed;
+}
+
+uint64_t ServerState::instantaneous_ops_per_sec() const {
+  uint64_t sum = 0;
+  for (uint64_t s : ops_samples_) sum += s;
+  return sum / kOpsSamples;
 }
 
 void ServerState::remove_session(Session& s) {

@@ -59,9 +59,8 @@ DbEntry& Database::set(std::string_view key, Value value, bool keep_ttl) {
 DbEntry& Database::insert(DbEntry entry) {
   std::string key = entry.key;
   int64_t expire = entry.expire_at_ms;
-  auto [e, created] = main_.find_or_insert(key, [&] { return std::move(entry); });
-  (void)created;
-  if (expire != kNoExpire) expires_.find_or_insert(key, [&] { return e; });
+  DbEntry* e = main_.find_or_insert(key, [&] { return std::move(entry); }).first;
+  if (expire != kNoExpire) expires_.find_or_insert(key, [e] { return e; });
   return *e;
 }
 

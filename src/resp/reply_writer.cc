@@ -23,6 +23,7 @@ void ReplyWriter::simple(std::string_view s) {
 }
 
 void ReplyWriter::error(std::string_view message) {
+  if (error_sink_) error_sink_->on_error_reply(message.substr(0, message.find(' ')));
   out_->push_back('-');
   size_t start = out_->size();
   out_->append(message);

@@ -162,6 +162,7 @@ void Server::cron() {
   // Active expiry may use up to a quarter of each tick, as Redis's slow cycle does; rehashing
   // of idle tables gets a fixed millisecond.
   state_.keyspace.cron(250'000 / hz, 1000, state_.active_expire_enabled);
+  state_.sample_ops(clock_.now_ms());
   if (s.timeout > 0) {
     int64_t now = clock_.now_ms();
     std::vector<std::shared_ptr<Connection>> idle;

@@ -39,7 +39,12 @@ class Side:
     def ensure_started(self):
         if self.server is None or not self.server.alive():
             self.stop()
-            self.server = Server(self.binary).start()
+            server = Server(self.binary)
+            try:
+                self.server = server.start()
+            except (RuntimeError, OSError) as e:
+                shutil.rmtree(server.workdir, ignore_errors=True)
+                raise RuntimeError(f"{self.label}: {e}") from None
 
     def connect(self):
         return RespClient("127.0.0.1", self.server.port)
@@ -253,7 +258,14 @@ def parse_args(argv):
         p.error("--cardinal (or $CARDINAL_BIN) is required unless --self-check")
     if opts.seed is None:
         opts.seed = random.SystemRandom().randrange(10 ** 9)
+    # Servers run with their temp dir as cwd, so a relative path must be resolved here.
+    opts.reference = resolve_binary(opts.reference)
+    opts.cardinal = opts.cardinal and resolve_binary(opts.cardinal)
     return opts
+
+
+def resolve_binary(path):
+    return os.path.abspath(path) if os.sep in path else (shutil.which(path) or path)
 
 
 def run(opts, ref_side, test_side):

@@ -35,7 +35,7 @@ SPECIAL_VALUES = [
 
 INCREMENTS = [b"0", b"1", b"-1", b"9223372036854775807", b"-9223372036854775808",
               b"9223372036854775808", b"-9223372036854775809", b"1.5", b"abc", b"", b" 1",
-              b"-0", b"007", b"1e3"]
+              b"-0", b"007", b"1e3", b"+1", b"0x10"]
 
 FLOAT_INCREMENTS = [b"0", b"0.1", b"-0.1", b"1.5", b"-1.5", b"1e3", b"3.0e+5", b"5.0e3",
                     b"1e-5", b"1e-20", b"1e308", b"-1e308", b"1e400", b"1e5000", b"inf",
@@ -52,6 +52,10 @@ PATTERNS = [b"*", b"k*", b"k?", b"?", b"??", b"[a-k]*", b"[^k]*", b"[z-a]*", b"k
             b"k[!0-9]", b"[", b"[a-", b"\\", b"*\\", b"[]]", b"[^]", b"[[]", b"\\[*", b"[\\]]*",
             b"[x]", b"\\[x\\]", b"", b"*\x00*", b"nomatch", b"*y", b"[k]?", b"k[\\0-9]",
             b"*[", b"[^a-z]*", b"k[1-2]", b"**", b"*?*"]
+
+# Pieces for random globs, so matcher corner cases are hit beyond the fixed list above.
+PATTERN_PIECES = [b"*", b"?", b"k", b"x", b"1", b"[a-z]", b"[^k]", b"[k-a]", b"\\", b"\\*", b"[",
+                  b"]", b"-", b"^", b"[\\]]", "é".encode(), b"\x00", b"{tag}"]
 
 SCAN_TYPES = [b"string", b"STRING", b"list", b"set", b"hash", b"zset", b"none", b"foo"]
 DB_INDEXES = [b"0", b"1", b"1", b"2", b"15", b"16", b"-1", b"x", b"01", b"1.0"]
@@ -262,6 +266,11 @@ class Gen:
             return bytes([self.rng.choice(b"xyz")]) * n
         return self.text(n, n, "abcdefgh")
 
+    def pattern(self):
+        if self.chance(0.6):
+            return self.rng.choice(PATTERNS)
+        return b"".join(self.rng.choice(PATTERN_PIECES) for _ in range(self.rng.randint(1, 4)))
+
     def int_arg(self, lo, hi, bad=(b"x", b"1.5", b"", b"9223372036854775808")):
         if self.chance(0.1):
             return self.rng.choice(bad)
@@ -412,6 +421,7 @@ def _incrby_decrby(g):
 
 def _incrbyfloat(g):
     amount = g.pick([(2, f"{g.rng.uniform(-100, 100):.{g.rng.randint(0, 5)}f}".encode()),
+                     (1, f"{g.rng.uniform(-10, 10):.{g.rng.randint(0, 17)}e}".encode()),
                      (3, g.rng.choice(FLOAT_INCREMENTS))])
     return step(g, "INCRBYFLOAT", g.key(), amount)
 
@@ -451,14 +461,14 @@ def _rename(g):
 
 
 def _keys(g):
-    pattern = g.pick([(4, g.rng.choice(PATTERNS)), (1, g.key()), (1, g.key() + b"*")])
+    pattern = g.pick([(4, g.pattern()), (1, g.key()), (1, g.key() + b"*")])
     return step(g, "KEYS", pattern, same=multiset)
 
 
 def _scan(g):
     opts = []
     if g.chance(0.6):
-        opts += [g.cased("MATCH"), g.rng.choice(PATTERNS)]
+        opts += [g.cased("MATCH"), g.pattern()]
     if g.chance(0.5):
         opts += [g.cased("COUNT"), g.rng.randint(1, 20)]
     if g.chance(0.3):

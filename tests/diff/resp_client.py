@@ -4,6 +4,9 @@ Replies are parsed into `Reply(kind, value)` objects that keep the wire type, be
 point of the diff is to catch type confusions: `+OK` (simple) is not `$2 OK` (bulk), and in
 RESP2 the null bulk `$-1` is not the null array `*-1`. Nothing is decoded or coerced:
 strings stay bytes, doubles keep their exact text.
+
+RESP3 push frames (`>`) are returned by `call()` like any reply rather than set aside: no
+generated command should cause an out-of-band push yet, so one showing up is a diff.
 """
 import socket
 

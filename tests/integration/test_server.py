@@ -90,6 +90,36 @@ def test_info_commandstats_and_resetstat(r, conn):
     assert "cmdstat_set" not in stats
 
 
+def test_info_errorstats_counts_by_code(r, conn):
+    assert conn.call("CONFIG", "RESETSTAT") == b"+OK\r\n"
+    assert conn.call("NOSUCHCMD").startswith(b"-ERR unknown command")
+    assert conn.call("GET").startswith(b"-ERR wrong number")
+    assert conn.call("INCR", "k", "x").startswith(b"-ERR wrong number")
+    r.set("s", "abc")
+    assert conn.call("INCR", "s") == b"-ERR value is not an integer or out of range\r\n"
+    text = bulk_text(conn.call("INFO", "errorstats")).decode()
+    assert text.startswith("# Errorstats\r\n")
+    assert "errorstat_ERR:count=4\r\n" in text
+    stats = r.info("stats")
+    assert stats["total_error_replies"] == 4
+    # the rejected/failed split per command, as Redis keeps it
+    cmd = r.info("commandstats")
+    assert cmd["cmdstat_get"]["rejected_calls"] == 1
+    assert cmd["cmdstat_incr"]["failed_calls"] == 1
+    assert conn.call("CONFIG", "RESETSTAT") == b"+OK\r\n"
+    assert "errorstat_ERR" not in bulk_text(conn.call("INFO", "errorstats")).decode()
+
+
+def test_info_instantaneous_ops_per_sec_reflects_load(r):
+    deadline = time.time() + 1.5
+    while time.time() < deadline:
+        pipe = r.pipeline(transaction=False)
+        for _ in range(200):
+            pipe.ping()
+        pipe.execute()
+    assert r.info("stats")["instantaneous_ops_per_sec"] > 0
+
+
 # ----------------------------------------------------------------------------- CONFIG
 
 def test_config_get_glob(r, conn):

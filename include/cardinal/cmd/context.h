@@ -27,7 +27,10 @@ struct CommandContext {
   size_t argc() const { return args.size(); }
   std::string_view arg(size_t i) const { return args[i]; }
 
-  void error(Errc code) { error(error_text(code)); }
+  void error(Errc code, std::string_view a = {}, std::string_view b = {}) {
+    error(error_text(code, a, b));
+  }
+  // Pre-rendered text from another layer (CONFIG SET's messages come from config::Config).
   void error(std::string_view message) {
     failed = true;
     reply.error(message);

@@ -1,29 +1,70 @@
-// Error codes handlers return and the one place they become Redis's exact texts, which
-// clients match on ("WRONGTYPE ...", "ERR value is not an integer or out of range").
-// Pure; any thread.
+// Error codes handlers report and the one place they become Redis's exact texts, which
+// clients match on ("WRONGTYPE ...", "ERR value is not an integer or out of range"). Some texts
+// carry a variable part (a command name, an option); it is passed as `a` / `b` and, as Redis's
+// printf would, cut at its first NUL byte. Pure; any thread.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace cardinal::cmd {
 
 enum class Errc {
+  // Shared by many commands.
   Syntax,
   NotInteger,
   NotFloat,
   WrongType,
-  IncrOverflow,
   NoSuchKey,
-  DbIndexOutOfRange,
-  SameObject,
+  WrongArity,         // a: command name ("client|kill")
+  UnknownCommand,     // a: name, b: the quoted argument preview
+  UnknownSubcommand,  // a: subcommand, b: container name in upper case
+  NoAuth,
+  // Strings, counters, keys, expiry.
+  IncrOverflow,
+  DecrOverflow,
+  NanOrInfinity,
   OffsetOutOfRange,
   StringTooLong,
-  NanOrInfinity,
-  NotAllowedNegative,
-  InvalidTimeout,
+  InvalidExpireTime,  // a: command name
+  UnsupportedOption,  // a: option
+  ExpireNxIncompatible,
+  ExpireGtLtIncompatible,
+  DbIndexOutOfRange,
+  InvalidFirstDbIndex,
+  InvalidSecondDbIndex,
+  SameObject,
+  InvalidCursor,
+  LcsNotStrings,
+  LcsLenWithIdx,
+  LcsTooLong,
+  // Connection and clients.
+  ProtocolVersionNotInteger,
+  UnsupportedProtocol,
+  HelloBadOption,  // a: option
+  HelloNeedsAuth,
+  WrongPass,
+  AuthWithoutPassword,
+  InvalidClientName,
+  SetinfoBadOption,   // a: option
+  SetinfoBadValue,    // a: "lib-name" or "lib-ver"
+  UnknownClientType,  // a: type
+  InvalidClientId,
+  ClientIdNotPositive,
   NoSuchClient,
+  NoSuchUser,  // a: user
+  // Server and introspection.
+  NoShutdownInProgress,
+  DebugNotAllowed,
+  DebugUnknownSubcommand,  // a: subcommand
+  IdleTimeUnderLfu,
+  FreqWithoutLfu,
+  GetkeysInvalidCommand,
+  GetkeysInvalidArity,
+  GetkeysNoKeys,
+  Internal,  // a: what failed (an exception caught by the dispatcher; never expected)
 };
 
-std::string_view error_text(Errc code);
+std::string error_text(Errc code, std::string_view a = {}, std::string_view b = {});
 
 }  // namespace cardinal::cmd

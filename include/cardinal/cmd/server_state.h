@@ -7,6 +7,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cardinal/cmd/command_table.h"
@@ -35,7 +36,7 @@ struct ServerStats {
   uint64_t unexpected_error_replies = 0;
 };
 
-class ServerState {
+class ServerState final : public resp::ErrorSink {
  public:
   ServerState(config::Config& config, const util::Clock& clock);
 
@@ -62,6 +63,22 @@ class ServerState {
 
   void add_session(Session& s);
   void remove_session(Session& s);
+
+  // INFO errorstats: error replies by code. Like Redis, at most kMaxErrorCodes codes are kept.
+  static constexpr size_t kMaxErrorCodes = 128;
+  std::map<std::string, uint64_t, std::less<>> error_counts;
+  void on_error_reply(std::string_view code) override;
+
+  // instantaneous_ops_per_sec: called by the server cron; averages the last 16 samples.
+  void sample_ops(int64_t now_ms);
+  uint64_t instantaneous_ops_per_sec() const;
+
+ private:
+  static constexpr size_t kOpsSamples = 16;
+  uint64_t ops_samples_[kOpsSamples] = {};
+  size_t ops_sample_index_ = 0;
+  int64_t last_sample_ms_ = 0;
+  uint64_t last_sample_commands_ = 0;
 };
 
 }  // namespace cardinal::cmd

@@ -10,6 +10,14 @@
 
 namespace cardinal::resp {
 
+// Told about every error reply as it is written (INFO errorstats); the code is the error's
+// first word ("ERR", "WRONGTYPE").
+class ErrorSink {
+ public:
+  virtual ~ErrorSink() = default;
+  virtual void on_error_reply(std::string_view code) = 0;
+};
+
 class ReplyWriter {
  public:
   explicit ReplyWriter(std::string& out) : out_(&out) {}
@@ -34,6 +42,7 @@ class ReplyWriter {
   void boolean(bool v);    // RESP2: integer 1/0
   void verbatim(std::string_view text, std::string_view format = "txt");  // RESP2: bulk
 
+  void set_error_sink(ErrorSink* sink) { error_sink_ = sink; }
   std::string& buffer() { return *out_; }
   size_t size() const { return out_->size(); }
 
@@ -41,6 +50,7 @@ class ReplyWriter {
   void header(char type, uint64_t n);
 
   std::string* out_;
+  ErrorSink* error_sink_ = nullptr;
   int protocol_ = 2;
 };
 
