@@ -1,6 +1,6 @@
 // Counting operator new/delete for the server binary: every C++ allocation is added to
-// util::allocated_bytes() at its usable size, which INFO reports as used_memory. Linked only
-// into cardinal-server's library so unit tests keep the default operators.
+// util::allocated_bytes() at its usable size, which INFO reports as used_memory. Compiled into
+// the cardinal-server executable only, so the test binaries keep the default operators.
 #include <malloc.h>
 
 #include <cstdlib>

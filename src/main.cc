@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -34,6 +35,19 @@ spdlog::level::level_enum log_level(const std::string& level) {
   return spdlog::level::info;
 }
 
+// Redis marks each log line with its level: '.' debug, '*' notice, '#' warning.
+class LevelMarker final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    char c = msg.level <= spdlog::level::debug ? '.' : msg.level == spdlog::level::info ? '*' : '#';
+    dest.push_back(c);
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<LevelMarker>();
+  }
+};
+
 void setup_logging(const cardinal::config::Settings& s) {
   std::shared_ptr<spdlog::logger> logger;
   if (s.logfile.empty()) {
@@ -43,7 +57,9 @@ void setup_logging(const cardinal::config::Settings& s) {
     logger->flush_on(spdlog::level::info);
   }
   // Redis's line shape: "pid:M 22 Nov 2026 05:00:00.000 * message".
-  logger->set_pattern("%P:M %d %b %Y %H:%M:%S.%e %^*%$ %v");
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<LevelMarker>('*').set_pattern("%P:M %d %b %Y %H:%M:%S.%e %* %v");
+  logger->set_formatter(std::move(formatter));
   logger->set_level(log_level(s.loglevel));
   spdlog::set_default_logger(logger);
 }

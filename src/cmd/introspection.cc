@@ -255,14 +255,14 @@ void command_getkeys(CommandContext& ctx) {
   auto target = ctx.args.subspan(2);
   CommandEntry* e = ctx.server.commands.find(target[0]);
   if (!e) return ctx.error(Errc::GetkeysInvalidCommand);
-  if (!e->subcommands.empty() && target.size() > 1) {
-    if (CommandEntry* sub = e->find_subcommand(target[1])) e = sub;
-  }
+  if (e && !e->subcommands.empty() && target.size() > 1) e = e->find_subcommand(target[1]);
+  if (!e) return ctx.error(Errc::GetkeysInvalidCommand);
   const CommandSpec& s = *e->spec;
   auto argc = static_cast<int>(target.size());
+  // Redis's order: a keyless command is reported as such whatever its argument count.
+  if (s.keys.first <= 0) return ctx.error(Errc::GetkeysNoKeys);
   if ((s.arity > 0 && argc != s.arity) || (s.arity < 0 && argc < -s.arity))
     return ctx.error(Errc::GetkeysInvalidArity);
-  if (s.keys.first <= 0) return ctx.error(Errc::GetkeysNoKeys);
   int last = s.keys.last >= 0 ? s.keys.last : argc + s.keys.last;
   std::vector<std::string_view> keys;
   for (int i = s.keys.first; i <= last && i < argc; i += s.keys.step)
@@ -332,7 +332,7 @@ constexpr CommandSpec kCommandSubcommands[] = {
      .syntax = "[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]",
      .handler = command_list},
     {.name = "command|getkeys",
-     .arity = -3,
+     .arity = -4,
      .flags = kIntrospectionFlags,
      .group = Group::Server,
      .since = "2.8.13",

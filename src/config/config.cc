@@ -220,9 +220,6 @@ std::vector<Directive> make_directives() {
   d.push_back(integer("slowlog-max-len", &Settings::slowlog_max_len, 0, LONG_MAX));
   d.push_back(text("notify-keyspace-events", &Settings::notify_keyspace_events));
   d.push_back(integer("set-max-intset-entries", &Settings::set_max_intset_entries, 0, LONG_MAX));
-  d.push_back(
-      integer("set-max-listpack-entries", &Settings::set_max_listpack_entries, 0, LONG_MAX));
-  d.push_back(integer("set-max-listpack-value", &Settings::set_max_listpack_value, 0, LONG_MAX));
   d.push_back(integer("hash-max-listpack-entries", &Settings::hash_max_listpack_entries, 0,
                       LONG_MAX, kMutable, {"hash-max-ziplist-entries"}));
   d.push_back(integer("hash-max-listpack-value", &Settings::hash_max_listpack_value, 0, LONG_MAX,

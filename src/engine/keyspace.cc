@@ -182,7 +182,13 @@ void Keyspace::cron(int64_t expire_budget_us, int64_t rehash_budget_us,
     }
     stats_.expire_cycle_time_us += static_cast<uint64_t>(util::monotonic_us() - start);
   }
-  for (Database& d : dbs_) d.rehash_for_us(rehash_budget_us);
+  // One budget for the whole tick, shared by every database still resizing.
+  int64_t rehash_deadline = util::monotonic_us() + rehash_budget_us;
+  for (Database& d : dbs_) {
+    int64_t left = rehash_deadline - util::monotonic_us();
+    if (left <= 0) break;
+    d.rehash_for_us(left);
+  }
 }
 
 }  // namespace cardinal::engine

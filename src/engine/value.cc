@@ -28,6 +28,12 @@ std::string_view encoding_name(Encoding e) {
       return "embstr";
     case Encoding::Raw:
       return "raw";
+    case Encoding::IntSet:
+      return "intset";
+    case Encoding::HashTable:
+      return "hashtable";
+    case Encoding::ListPack:
+      return "listpack";
   }
   return "unknown";
 }
@@ -54,6 +60,31 @@ Value Value::integer(int64_t n) {
 Value Value::text(std::string bytes) {
   Value v(ValueType::String, bytes.size() <= kEmbStrMax ? Encoding::EmbStr : Encoding::Raw);
   v.payload_ = std::move(bytes);
+  return v;
+}
+
+Value Value::set(std::unique_ptr<SetValue> s) {
+  Value v(ValueType::Set, Encoding::HashTable);
+  v.payload_ = std::move(s);
+  return v;
+}
+
+Encoding Value::encoding() const {
+  if (type_ == ValueType::Set)
+    return as_set().encoding() == SetValue::Encoding::IntSet ? Encoding::IntSet
+                                                             : Encoding::HashTable;
+  return encoding_;
+}
+
+Value Value::duplicate() const {
+  Value v(type_, encoding_);
+  if (type_ == ValueType::Set) {
+    v.payload_ = as_set().clone();
+  } else if (is_int()) {
+    v.payload_ = as_int();
+  } else {
+    v.payload_ = std::get<std::string>(payload_);
+  }
   return v;
 }
 

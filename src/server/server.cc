@@ -1,5 +1,8 @@
 #include "cardinal/server/server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +16,21 @@ namespace cardinal::server {
 
 namespace asio = boost::asio;
 using generic_stream = asio::generic::stream_protocol;
+
+namespace {
+
+// Like Redis: probe after `interval` idle seconds, then every interval/3, give up after 3.
+void enable_keepalive(generic_stream::socket& socket, int64_t interval) {
+  boost::system::error_code ec;
+  socket.set_option(asio::socket_base::keep_alive(true), ec);
+  int fd = socket.native_handle();
+  int idle = static_cast<int>(interval), probe = std::max(1, idle / 3), count = 3;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &probe, sizeof(probe));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+}
+
+}  // namespace
 
 Server::Server(config::Config& config) : config_(config), state_(config, clock_) {
   state_.hooks = this;
@@ -124,8 +142,8 @@ void Server::admit(generic_stream::socket socket, bool is_unix) {
   }
   if (!is_unix) {
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
-    if (config_.settings().tcp_keepalive > 0)
-      socket.set_option(asio::socket_base::keep_alive(true), ec);
+    if (int64_t interval = config_.settings().tcp_keepalive; interval > 0)
+      enable_keepalive(socket, interval);
   }
   uint64_t id = state_.next_client_id++;
   auto conn = std::make_shared<Connection>(*this, std::move(socket), id);

@@ -606,9 +606,16 @@ def _time(g):
     return step(g, "TIME", same=time_close)
 
 
+def _command_getkeys(g):
+    # Key extraction is table-driven: any command with any argument count, sometimes wrong.
+    name = g.rng.choice(sorted(ARITY))
+    count = max(0, abs(ARITY[name]) - 1 + g.rng.randint(-1, 2))
+    return step(g, "COMMAND", g.cased("GETKEYS"), name, *[g.key() for _ in range(count)])
+
+
 def connection(g):
     return g.pick([(3, _ping), (3, _echo), (2, _select), (3, _hello), (4, _client_name),
-                   (1, _reset), (1, _time)])(g)
+                   (1, _reset), (1, _time), (2, _command_getkeys)])(g)
 
 
 # -- errors --------------------------------------------------------------------------------

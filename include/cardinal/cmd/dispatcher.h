@@ -1,7 +1,8 @@
 // Dispatcher: runs one parsed command for one session. Every check that applies to all
 // commands lives here, once, with Redis's texts and order: unknown command, arity, unknown
-// subcommand, authentication; then MONITOR feeding, the handler, CLIENT REPLY suppression and
-// statistics. Never throws. Event-loop thread only.
+// subcommand, authentication; then the handler, statistics, MONITOR feeding (after the
+// command, so a SELECT shows its new database as in Redis) and CLIENT REPLY suppression. Never
+// throws. Event-loop thread only.
 #pragma once
 
 #include <span>

@@ -48,8 +48,6 @@ struct Settings {
   int64_t slowlog_max_len = 128;
   std::string notify_keyspace_events;
   int64_t set_max_intset_entries = 512;
-  int64_t set_max_listpack_entries = 128;
-  int64_t set_max_listpack_value = 64;
   int64_t hash_max_listpack_entries = 512;
   int64_t hash_max_listpack_value = 64;
   int64_t zset_max_listpack_entries = 128;

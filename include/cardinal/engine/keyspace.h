@@ -124,7 +124,8 @@ class Keyspace {
   KeyspaceStats& stats() { return stats_; }
   const util::Clock& clock() const { return *clock_; }
 
-  // Timer work: active expiry and rehashing across databases, each within its budget.
+  // Timer work: active expiry, then rehashing of every database's tables; each of the two
+  // has one budget for the whole call.
   void cron(int64_t expire_budget_us, int64_t rehash_budget_us, bool active_expire_enabled);
 
  private:

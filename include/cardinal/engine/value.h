@@ -5,14 +5,17 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "cardinal/engine/set_value.h"
+
 namespace cardinal::engine {
 
 enum class ValueType : uint8_t { String, List, Set, ZSet, Hash };
-enum class Encoding : uint8_t { Int, EmbStr, Raw };
+enum class Encoding : uint8_t { Int, EmbStr, Raw, IntSet, HashTable, ListPack };
 
 std::string_view type_name(ValueType t);
 std::string_view encoding_name(Encoding e);
@@ -30,9 +33,13 @@ class Value {
   static Value integer(int64_t v);
   // A string from formatted text that is never reinterpreted as an integer (INCRBYFLOAT).
   static Value text(std::string bytes);
+  static Value set(std::unique_ptr<SetValue> set);
+
+  Value(Value&&) noexcept = default;
+  Value& operator=(Value&&) noexcept = default;
 
   ValueType type() const { return type_; }
-  Encoding encoding() const { return encoding_; }
+  Encoding encoding() const;
   bool is_string() const { return type_ == ValueType::String; }
   bool is_int() const { return std::holds_alternative<int64_t>(payload_); }
   int64_t as_int() const { return std::get<int64_t>(payload_); }
@@ -46,11 +53,11 @@ class Value {
   // Redis hands out shared objects for integers 0..9999 it creates (REFCOUNT 2147483647);
   // a duplicate made by COPY is a private object again.
   bool is_shared_integer() const { return shared_integer_; }
-  Value duplicate() const {
-    Value v = *this;
-    v.shared_integer_ = false;
-    return v;
-  }
+  // A deep copy (COPY); never shares an integer object.
+  Value duplicate() const;
+
+  SetValue& as_set() { return *std::get<std::unique_ptr<SetValue>>(payload_); }
+  const SetValue& as_set() const { return *std::get<std::unique_ptr<SetValue>>(payload_); }
 
  private:
   Value(ValueType t, Encoding e) : type_(t), encoding_(e) {}
@@ -58,7 +65,7 @@ class Value {
   ValueType type_;
   Encoding encoding_;
   bool shared_integer_ = false;
-  std::variant<int64_t, std::string> payload_;
+  std::variant<int64_t, std::string, std::unique_ptr<SetValue>> payload_;
 };
 
 }  // namespace cardinal::engine

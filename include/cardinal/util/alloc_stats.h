@@ -1,6 +1,6 @@
 // Process-wide heap accounting: bytes currently allocated through operator new, measured with
 // the allocator's usable size so the figure is what the heap really holds (INFO used_memory).
-// The counters are updated from any thread (lazy-free helper), hence atomics with relaxed order.
+// Atomics with relaxed order, so any thread may allocate (Asio internals, future helpers).
 #pragma once
 
 #include <cstddef>

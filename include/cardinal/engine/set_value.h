@@ -1,0 +1,72 @@
+// SetValue: the payload of a Redis set. Small sets of integers are a sorted int64 array
+// ("intset": binary search, members come out in ascending order); anything else is a
+// ds::HashTable of strings ("hashtable"). A set only ever converts intset -> hashtable, when a
+// non-integer member arrives or the size passes set-max-intset-entries, as Redis 7.0 does
+// (7.0 has no listpack sets; 7.2 added them). Knows nothing of RESP. Event-loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cardinal/ds/hash_table.h"
+
+namespace cardinal::engine {
+
+class SetValue {
+ public:
+  enum class Encoding : uint8_t { IntSet, HashTable };
+
+  // A set that will hold `first_member`: an intset when it reads as an integer.
+  static std::unique_ptr<SetValue> for_member(std::string_view first_member);
+  static std::unique_ptr<SetValue> empty_intset();
+
+  Encoding encoding() const { return encoding_; }
+  size_t size() const { return encoding_ == Encoding::IntSet ? ints_.size() : table_.size(); }
+  bool contains(std::string_view member) const;
+  // Adds `member`; false when it was already there. max_intset_entries: set-max-intset-entries.
+  bool add(std::string_view member, size_t max_intset_entries);
+  bool remove(std::string_view member);
+
+  // Visits every member; `fn` takes a std::string_view valid only during the call.
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    if (encoding_ == Encoding::IntSet) {
+      char buf[24];
+      for (int64_t v : ints_) fn(render(v, buf));
+    } else {
+      table_.for_each([&](const std::string& m) { fn(std::string_view(m)); });
+    }
+  }
+
+  // One SSCAN step; an intset is reported whole and the cursor returns 0, as in Redis.
+  template <typename Fn>
+  uint64_t scan(uint64_t cursor, Fn&& fn) {
+    if (encoding_ == Encoding::IntSet) {
+      for_each(fn);
+      return 0;
+    }
+    return table_.scan(cursor, [&](std::string& m) { fn(std::string_view(m)); });
+  }
+
+  // A uniformly chosen member (REQUIRES: size() > 0).
+  std::string random_member(std::mt19937_64& rng);
+  std::unique_ptr<SetValue> clone() const;
+
+ private:
+  static std::string_view render(int64_t v, char* buf);
+  void convert_to_table();
+
+  struct Self {
+    static std::string_view key(const std::string& s) { return s; }
+  };
+
+  Encoding encoding_ = Encoding::IntSet;
+  std::vector<int64_t> ints_;  // sorted, unique
+  ds::HashTable<std::string, Self> table_;
+};
+
+}  // namespace cardinal::engine

@@ -1,0 +1,89 @@
+#include "cardinal/engine/set_value.h"
+
+#include <algorithm>
+
+#include "cardinal/util/numbers.h"
+
+namespace cardinal::engine {
+
+namespace {
+bool as_integer(std::string_view s, int64_t& out) {
+  return s.size() <= 20 && util::parse_i64(s, out);
+}
+}  // namespace
+
+std::unique_ptr<SetValue> SetValue::for_member(std::string_view first_member) {
+  auto set = std::make_unique<SetValue>();
+  int64_t v;
+  if (!as_integer(first_member, v)) set->encoding_ = Encoding::HashTable;
+  return set;
+}
+
+std::unique_ptr<SetValue> SetValue::empty_intset() {
+  return std::make_unique<SetValue>();
+}
+
+std::string_view SetValue::render(int64_t v, char* buf) {
+  return {buf, util::format_i64(v, buf)};
+}
+
+bool SetValue::contains(std::string_view member) const {
+  if (encoding_ == Encoding::HashTable) return table_.peek(member) != nullptr;
+  int64_t v;
+  return as_integer(member, v) && std::binary_search(ints_.begin(), ints_.end(), v);
+}
+
+void SetValue::convert_to_table() {
+  char buf[24];
+  for (int64_t v : ints_) {
+    std::string_view m = render(v, buf);
+    table_.find_or_insert(m, [&] { return std::string(m); });
+  }
+  ints_.clear();
+  ints_.shrink_to_fit();
+  encoding_ = Encoding::HashTable;
+}
+
+bool SetValue::add(std::string_view member, size_t max_intset_entries) {
+  if (encoding_ == Encoding::IntSet) {
+    int64_t v;
+    if (as_integer(member, v)) {
+      auto it = std::lower_bound(ints_.begin(), ints_.end(), v);
+      if (it != ints_.end() && *it == v) return false;
+      ints_.insert(it, v);
+      if (ints_.size() > max_intset_entries) convert_to_table();
+      return true;
+    }
+    convert_to_table();
+  }
+  return table_.find_or_insert(member, [&] { return std::string(member); }).second;
+}
+
+bool SetValue::remove(std::string_view member) {
+  if (encoding_ == Encoding::HashTable) return table_.erase(member);
+  int64_t v;
+  if (!as_integer(member, v)) return false;
+  auto it = std::lower_bound(ints_.begin(), ints_.end(), v);
+  if (it == ints_.end() || *it != v) return false;
+  ints_.erase(it);
+  return true;
+}
+
+std::string SetValue::random_member(std::mt19937_64& rng) {
+  if (encoding_ == Encoding::IntSet) {
+    char buf[24];
+    return std::string(
+        render(ints_[std::uniform_int_distribution<size_t>(0, ints_.size() - 1)(rng)], buf));
+  }
+  return *table_.random_element(rng);
+}
+
+std::unique_ptr<SetValue> SetValue::clone() const {
+  auto copy = std::make_unique<SetValue>();
+  copy->encoding_ = encoding_;
+  copy->ints_ = ints_;
+  table_.for_each([&](const std::string& m) { copy->table_.find_or_insert(m, [&] { return m; }); });
+  return copy;
+}
+
+}  // namespace cardinal::engine
