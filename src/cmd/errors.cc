@@ -68,6 +68,17 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
       return "ERR If you want both the length and indexes, please just use IDX.";
     case Errc::LcsTooLong:
       return "ERR String too long for LCS";
+    case Errc::NotPositive:
+      return "ERR value is out of range, must be positive";
+    case Errc::OutOfLongRange:
+      return "ERR value is out of range, value must between " + std::string(a) + " and " +
+             std::string(b);
+    case Errc::NumkeysNotPositive:
+      return "ERR numkeys should be greater than 0";
+    case Errc::NumkeysTooLarge:
+      return "ERR Number of keys can't be greater than number of args";
+    case Errc::LimitNegative:
+      return "ERR LIMIT can't be negative";
     case Errc::ProtocolVersionNotInteger:
       return "ERR Protocol version is not an integer or out of range";
     case Errc::UnsupportedProtocol:

@@ -1,6 +1,11 @@
 #include "helpers.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <string>
+
+#include "cardinal/util/glob.h"
 
 namespace cardinal::cmd {
 
@@ -44,6 +49,57 @@ std::optional<int64_t> parse_expire_arg(CommandContext& ctx, std::string_view te
 
 std::string_view string_of(const engine::DbEntry& e, char* scratch) {
   return e.value.string_view(scratch);
+}
+
+bool parse_scan_cursor(CommandContext& ctx, std::string_view text, uint64_t& out) {
+  std::string s(text);
+  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) {
+    ctx.error(Errc::InvalidCursor);
+    return false;
+  }
+  errno = 0;
+  char* end = nullptr;
+  out = std::strtoull(s.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) {
+    ctx.error(Errc::InvalidCursor);
+    return false;
+  }
+  return true;
+}
+
+bool ScanOptions::matches(std::string_view member) const {
+  return !use_pattern || util::glob_match(pattern, member);
+}
+
+bool parse_scan_options(CommandContext& ctx, size_t first, bool allow_type, ScanOptions& out) {
+  for (size_t i = first; i < ctx.argc(); i += 2) {
+    std::string_view opt = ctx.arg(i);
+    bool has_value = i + 1 < ctx.argc();
+    if (has_value && CommandContext::is(opt, "COUNT")) {
+      if (!ctx.parse_int(ctx.arg(i + 1), out.count)) return false;
+      if (out.count < 1) {
+        ctx.error(Errc::Syntax);
+        return false;
+      }
+    } else if (has_value && CommandContext::is(opt, "MATCH")) {
+      out.pattern = ctx.arg(i + 1);
+      out.use_pattern = out.pattern != "*";
+    } else if (has_value && allow_type && CommandContext::is(opt, "TYPE")) {
+      out.type = ctx.arg(i + 1);
+      out.use_type = true;
+    } else {
+      ctx.error(Errc::Syntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+void reply_scan(CommandContext& ctx, uint64_t cursor, std::span<const std::string_view> items) {
+  ctx.reply.array(2);
+  ctx.reply.bulk(std::to_string(cursor));
+  ctx.reply.array(items.size());
+  for (std::string_view item : items) ctx.reply.bulk(item);
 }
 
 void reply_wrong_arity(CommandContext& ctx) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "cardinal/cmd/context.h"
@@ -28,6 +29,22 @@ std::optional<int64_t> parse_expire_arg(CommandContext& ctx, std::string_view te
 std::string_view string_of(const engine::DbEntry& e, char* scratch);
 
 void reply_wrong_arity(CommandContext& ctx);
+
+// SCAN-family arguments. The cursor is read as strtoul does ("-1" wraps, spaces are refused).
+bool parse_scan_cursor(CommandContext& ctx, std::string_view text, uint64_t& out);
+
+struct ScanOptions {
+  int64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;
+  std::string_view type;
+  bool use_type = false;
+  bool matches(std::string_view member) const;
+};
+// Parses MATCH/COUNT (and TYPE when allow_type, i.e. SCAN itself) from argument `first` on.
+bool parse_scan_options(CommandContext& ctx, size_t first, bool allow_type, ScanOptions& out);
+// [cursor, [items...]] as every SCAN-family command replies.
+void reply_scan(CommandContext& ctx, uint64_t cursor, std::span<const std::string_view> items);
 
 // Client names (CLIENT SETNAME, HELLO SETNAME) may only hold printable non-space ASCII.
 bool client_name_is_valid(std::string_view name);

@@ -130,62 +130,26 @@ void keys(CommandContext& ctx) {
   for (const DbEntry* e : found) ctx.reply.bulk(e->key);
 }
 
-// Redis reads the cursor with strtoul: a sign is accepted (so "-1" wraps), spaces are not.
-bool parse_cursor(CommandContext& ctx, std::string_view text, uint64_t& out) {
-  std::string s(text);
-  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) {
-    ctx.error(Errc::InvalidCursor);
-    return false;
-  }
-  errno = 0;
-  char* end = nullptr;
-  out = std::strtoull(s.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) {
-    ctx.error(Errc::InvalidCursor);
-    return false;
-  }
-  return true;
-}
-
 void scan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!parse_cursor(ctx, ctx.arg(1), cursor)) return;
-  int64_t count = 10;
-  std::string_view pattern, type_filter;
-  bool use_pattern = false, use_type = false;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    std::string_view opt = ctx.arg(i);
-    if (i + 1 >= ctx.argc()) return ctx.error(Errc::Syntax);
-    if (CommandContext::is(opt, "COUNT")) {
-      if (!ctx.parse_int(ctx.arg(i + 1), count)) return;
-      if (count < 1) return ctx.error(Errc::Syntax);
-    } else if (CommandContext::is(opt, "MATCH")) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else if (CommandContext::is(opt, "TYPE")) {
-      type_filter = ctx.arg(i + 1);
-      use_type = true;
-    } else {
-      return ctx.error(Errc::Syntax);
-    }
-  }
+  if (!parse_scan_cursor(ctx, ctx.arg(1), cursor)) return;
+  ScanOptions opts;
+  if (!parse_scan_options(ctx, 2, true, opts)) return;
   std::vector<std::string> keys;
-  int64_t budget = count * 10;
+  int64_t budget = opts.count * 10;
   do {
     cursor = ctx.db().scan(cursor, [&](const DbEntry& e) { keys.push_back(e.key); });
-  } while (cursor != 0 && --budget > 0 && static_cast<int64_t>(keys.size()) < count);
+  } while (cursor != 0 && --budget > 0 && static_cast<int64_t>(keys.size()) < opts.count);
   std::vector<std::string_view> shown;
   for (const std::string& k : keys) {
-    if (use_pattern && !util::glob_match(pattern, k)) continue;
+    if (!opts.matches(k)) continue;
     DbEntry* e = ctx.db().find_quiet(k);
     if (!e) continue;
-    if (use_type && !CommandContext::is(type_filter, engine::type_name(e->value.type()))) continue;
+    if (opts.use_type && !CommandContext::is(opts.type, engine::type_name(e->value.type())))
+      continue;
     shown.push_back(k);
   }
-  ctx.reply.array(2);
-  ctx.reply.bulk(std::to_string(cursor));
-  ctx.reply.array(shown.size());
-  for (std::string_view k : shown) ctx.reply.bulk(k);
+  reply_scan(ctx, cursor, shown);
 }
 
 void randomkey(CommandContext& ctx) {

@@ -167,9 +167,10 @@ std::vector<Directive> make_directives() {
                    return "";
                  }
                  if (a.size() % 2 != 0) return "Invalid save parameters";
-                 for (const std::string& v : a) {
-                   int64_t n;
-                   if (!util::parse_i64(v, n) || n < 0) return "Invalid save parameters";
+                 for (size_t i = 0; i < a.size(); ++i) {
+                   int64_t n;  // pairs of seconds (at least 1) and changes (at least 0)
+                   if (!util::parse_i64(a[i], n) || n < (i % 2 == 0 ? 1 : 0))
+                     return "Invalid save parameters";
                  }
                  s.save = join(a);
                  return "";
@@ -332,10 +333,16 @@ bool parse_memory(std::string_view text, int64_t& out) {
       break;
     }
   }
-  int64_t v;
-  if (!util::parse_i64(t, v)) return false;
-  if (v != 0 && (v > LLONG_MAX / mul || v < LLONG_MIN / mul)) return false;
-  out = v * mul;
+  // Redis reads the number with strtoull: leading zeros and an empty number (0) are accepted,
+  // a sign is not.
+  uint64_t v = 0;
+  for (char c : t) {
+    if (c < '0' || c > '9') return false;
+    if (v > (static_cast<uint64_t>(LLONG_MAX) - static_cast<uint64_t>(c - '0')) / 10) return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (v > static_cast<uint64_t>(LLONG_MAX / mul)) return false;
+  out = static_cast<int64_t>(v) * mul;
   return true;
 }
 
@@ -445,28 +452,47 @@ bool Config::load_arguments(std::span<const std::string> args, std::string& erro
 std::string Config::set(std::span<const std::string_view> pairs) {
   if (pairs.empty() || pairs.size() % 2 != 0)
     return "wrong number of arguments for 'config|set' command";
-  Settings before = settings_;
-  std::vector<std::string> changed;
+  auto failed = [](std::string_view name, const std::string& why) {
+    return "CONFIG SET failed (possibly related to argument '" + std::string(name) + "') - " + why;
+  };
+  // Like Redis: every name is checked (unknown, or the same directive twice through any of
+  // its names) before any value is.
+  std::vector<const Directive*> targets;
   for (size_t i = 0; i < pairs.size(); i += 2) {
     const Directive* d = find_directive(pairs[i]);
-    if (!d) {
-      settings_ = before;
+    if (!d)
       return "Unknown option or number of arguments for CONFIG SET - '" + std::string(pairs[i]) +
              "'";
-    }
+    if (std::find(targets.begin(), targets.end(), d) != targets.end())
+      return failed(pairs[i], "duplicate parameter");
+    targets.push_back(d);
+  }
+  Settings before = settings_;
+  char cwd_before[4096];
+  bool have_cwd = ::getcwd(cwd_before, sizeof(cwd_before)) != nullptr;
+  auto roll_back = [&] {
+    settings_ = before;
+    if (have_cwd) (void)::chdir(cwd_before);  // "dir" acts on the process, not just settings_
+  };
+  std::vector<std::string> changed;
+  for (size_t i = 0; i < pairs.size(); i += 2) {
+    const Directive* d = targets[i / 2];
     std::vector<std::string> args;
     if (d->flags & kMultiArg) {
       auto split = util::split_args(pairs[i + 1]);
-      if (split) args = std::move(*split);
+      if (!split) {
+        roll_back();
+        return failed(pairs[i], d->name == "save" ? "Invalid save parameters" : "Invalid argument");
+      }
+      args = std::move(*split);
       if (args.empty()) args.emplace_back();
     } else {
       args.emplace_back(pairs[i + 1]);
     }
     std::string why = apply(d->name, args, true);
     if (!why.empty()) {
-      settings_ = before;
-      return "CONFIG SET failed (possibly related to argument '" + std::string(pairs[i]) + "') - " +
-             why;
+      roll_back();
+      return failed(pairs[i], why);
     }
     changed.push_back(d->name);
   }

@@ -57,6 +57,10 @@ DbEntry& Database::set(std::string_view key, Value value, bool keep_ttl) {
 }
 
 DbEntry& Database::insert(DbEntry entry) {
+  if (DbEntry* stale = main_.find(entry.key)) {  // only an expired one may remain (REQUIRES)
+    delete_entry(*stale);
+    ++stats_->expired_keys;
+  }
   std::string key = entry.key;
   int64_t expire = entry.expire_at_ms;
   DbEntry* e = main_.find_or_insert(key, [&] { return std::move(entry); }).first;
@@ -117,15 +121,14 @@ void Database::clear() {
 }
 
 const DbEntry* Database::random_entry(std::mt19937_64& rng) {
-  // Bounded retries: a database of only expired keys may legitimately return one (as Redis
-  // does after enough tries) rather than spin.
-  for (int attempt = 0; attempt < 100 && !main_.empty(); ++attempt) {
+  // Every expired draw is deleted, so this ends: with a live key or an empty database.
+  while (!main_.empty()) {
     DbEntry* e = main_.random_element(rng);
     if (!is_expired(*e)) return e;
     delete_entry(*e);
     ++stats_->expired_keys;
   }
-  return main_.empty() ? nullptr : main_.random_element(rng);
+  return nullptr;
 }
 
 size_t Database::active_expire(int64_t deadline_us) {

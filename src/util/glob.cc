@@ -7,9 +7,6 @@ namespace cardinal::util {
 
 namespace {
 
-// Deep "*a*b*c..." patterns against long texts would otherwise recurse without bound.
-constexpr int kMaxNesting = 1000;
-
 char fold(char c, bool nocase) {
   return nocase ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
 }
@@ -32,8 +29,10 @@ bool match_class(std::string_view pattern, size_t& p, char c, bool nocase) {
     } else if (pc == ']') {
       break;
     } else if (p + 2 < pattern.size() && pattern[p + 1] == '-') {
-      char lo = fold(pattern[p], nocase), hi = fold(pattern[p + 2], nocase);
-      if (lo > hi) std::swap(lo, hi);
+      char lo = pattern[p], hi = pattern[p + 2];
+      if (lo > hi) std::swap(lo, hi);  // swap first, then fold, as Redis does
+      lo = fold(lo, nocase);
+      hi = fold(hi, nocase);
       char fc = fold(c, nocase);
       if (fc >= lo && fc <= hi) found = true;
       p += 2;
@@ -45,42 +44,54 @@ bool match_class(std::string_view pattern, size_t& p, char c, bool nocase) {
   return negate ? !found : found;
 }
 
-bool match(std::string_view pattern, std::string_view text, bool nocase, int depth) {
-  if (depth > kMaxNesting) return false;
-  size_t p = 0, t = 0;
-  while (p < pattern.size() && t < text.size()) {
-    char pc = pattern[p];
-    if (pc == '*') {
-      while (p + 1 < pattern.size() && pattern[p + 1] == '*') ++p;
-      if (p + 1 == pattern.size()) return true;
-      for (size_t start = t; start < text.size(); ++start) {
-        if (match(pattern.substr(p + 1), text.substr(start), nocase, depth + 1)) return true;
-      }
-      return false;
-    }
-    if (pc == '?') {
-      ++t;
-    } else if (pc == '[') {
-      ++p;
-      if (p >= pattern.size() || !match_class(pattern, p, text[t], nocase)) return false;
-      ++t;
-    } else {
-      if (pc == '\\' && p + 1 < pattern.size()) pc = pattern[++p];
-      if (fold(pc, nocase) != fold(text[t], nocase)) return false;
-      ++t;
-    }
-    ++p;
-    if (t == text.size()) {
-      while (p < pattern.size() && pattern[p] == '*') ++p;
-    }
+// Matches the single-byte token at pattern[p] against c; on success sets `next` past it.
+bool match_token(std::string_view pattern, size_t p, char c, bool nocase, size_t& next) {
+  char pc = pattern[p];
+  if (pc == '?') {
+    next = p + 1;
+    return true;
   }
-  return p == pattern.size() && t == text.size();
+  if (pc == '[') {
+    size_t q = p + 1;
+    if (q >= pattern.size() || !match_class(pattern, q, c, nocase)) return false;
+    next = q + 1;
+    return true;
+  }
+  if (pc == '\\' && p + 1 < pattern.size()) pc = pattern[++p];
+  next = p + 1;
+  return fold(pc, nocase) == fold(c, nocase);
 }
 
 }  // namespace
 
+// Every token but '*' consumes exactly one byte, so on a mismatch it is enough to retry from
+// the most recent '*' with it swallowing one more byte: O(pattern x text) in the worst case,
+// where naive recursion over every star is exponential (KEYS "*a*a*a...b" would hang).
 bool glob_match(std::string_view pattern, std::string_view text, bool nocase) {
-  return match(pattern, text, nocase, 0);
+  // Redis's matcher never enters its loop for an empty text: only an empty pattern matches.
+  if (text.empty()) return pattern.empty();
+  size_t p = 0, t = 0;
+  size_t star = std::string_view::npos, star_text = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      while (p < pattern.size() && pattern[p] == '*') ++p;
+      if (p == pattern.size()) return true;
+      star = p;
+      star_text = t;
+      continue;
+    }
+    size_t next;
+    if (p < pattern.size() && match_token(pattern, p, text[t], nocase, next)) {
+      p = next;
+      ++t;
+      continue;
+    }
+    if (star == std::string_view::npos) return false;
+    p = star;
+    t = ++star_text;
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
 }
 
 }  // namespace cardinal::util

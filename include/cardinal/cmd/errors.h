@@ -38,6 +38,12 @@ enum class Errc {
   LcsNotStrings,
   LcsLenWithIdx,
   LcsTooLong,
+  // Sets and other counted replies.
+  NotPositive,
+  OutOfLongRange,      // a: low bound, b: high bound
+  NumkeysNotPositive,
+  NumkeysTooLarge,
+  LimitNegative,
   // Connection and clients.
   ProtocolVersionNotInteger,
   UnsupportedProtocol,

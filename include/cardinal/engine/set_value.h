@@ -52,6 +52,9 @@ class SetValue {
     return table_.scan(cursor, [&](std::string& m) { fn(std::string_view(m)); });
   }
 
+  // The sorted members of an intset (REQUIRES: encoding() == IntSet); set algebra merges them.
+  const std::vector<int64_t>& integers() const { return ints_; }
+
   // A uniformly chosen member (REQUIRES: size() > 0).
   std::string random_member(std::mt19937_64& rng);
   std::unique_ptr<SetValue> clone() const;
