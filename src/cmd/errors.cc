@@ -131,6 +131,8 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
       return "ERR Invalid number of arguments specified for command";
     case Errc::GetkeysNoKeys:
       return "ERR The command has no key arguments";
+    case Errc::GetkeysInvalidArgs:
+      return "ERR Invalid arguments specified for command";
     case Errc::Internal:
       return "ERR internal error: " + std::string(a);
   }

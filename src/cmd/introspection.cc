@@ -5,6 +5,7 @@
 
 #include "cardinal/cmd/families.h"
 #include "cardinal/util/glob.h"
+#include "cardinal/util/numbers.h"
 #include "command_docs.h"
 #include "helpers.h"
 
@@ -83,11 +84,13 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
   std::vector<std::string_view> flags;
   for (auto [flag, name] : kFlagNames)
     if (spec.flags & flag) flags.push_back(name);
+  bool movable = spec.keys.numkeys_at > 0;
+  if (movable) flags.push_back("movablekeys");
   r.set(flags.size());
   for (std::string_view f : flags) r.simple(f);
-  r.integer(spec.keys.first);
-  r.integer(spec.keys.last);
-  r.integer(spec.keys.step);
+  r.integer(movable ? 0 : spec.keys.first);
+  r.integer(movable ? 0 : spec.keys.last);
+  r.integer(movable ? 0 : spec.keys.step);
   auto cats = acl_categories(spec);
   r.set(cats.size());
   for (std::string_view c : cats) r.simple(c);
@@ -106,19 +109,28 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
     r.bulk("spec");
     r.map(1);
     r.bulk("index");
-    r.integer(spec.keys.first);
+    r.integer(movable ? spec.keys.numkeys_at : spec.keys.first);
     r.bulk("find_keys");
     r.map(2);
     r.bulk("type");
-    r.bulk("range");
+    r.bulk(movable ? "keynum" : "range");
     r.bulk("spec");
     r.map(3);
-    r.bulk("lastkey");
-    r.integer(spec.keys.last >= 0 ? spec.keys.last - spec.keys.first : spec.keys.last);
-    r.bulk("keystep");
-    r.integer(spec.keys.step);
-    r.bulk("limit");
-    r.integer(0);
+    if (movable) {
+      r.bulk("keynumidx");
+      r.integer(0);
+      r.bulk("firstkey");
+      r.integer(spec.keys.first - spec.keys.numkeys_at);
+      r.bulk("keystep");
+      r.integer(1);
+    } else {
+      r.bulk("lastkey");
+      r.integer(spec.keys.last >= 0 ? spec.keys.last - spec.keys.first : spec.keys.last);
+      r.bulk("keystep");
+      r.integer(spec.keys.step);
+      r.bulk("limit");
+      r.integer(0);
+    }
   } else {
     r.array(0);
   }
@@ -263,10 +275,18 @@ void command_getkeys(CommandContext& ctx) {
   if (s.keys.first <= 0) return ctx.error(Errc::GetkeysNoKeys);
   if ((s.arity > 0 && argc != s.arity) || (s.arity < 0 && argc < -s.arity))
     return ctx.error(Errc::GetkeysInvalidArity);
-  int last = s.keys.last >= 0 ? s.keys.last : argc + s.keys.last;
   std::vector<std::string_view> keys;
-  for (int i = s.keys.first; i <= last && i < argc; i += s.keys.step)
-    keys.push_back(target[static_cast<size_t>(i)]);
+  if (s.keys.numkeys_at > 0) {
+    int64_t n = 0;
+    if (!util::parse_i64(target[static_cast<size_t>(s.keys.numkeys_at)], n) || n <= 0 ||
+        n > argc - s.keys.first)
+      return ctx.error(Errc::GetkeysInvalidArgs);
+    for (int64_t i = 0; i < n; ++i) keys.push_back(target[static_cast<size_t>(s.keys.first + i)]);
+  } else {
+    int last = s.keys.last >= 0 ? s.keys.last : argc + s.keys.last;
+    for (int i = s.keys.first; i <= last && i < argc; i += s.keys.step)
+      keys.push_back(target[static_cast<size_t>(i)]);
+  }
   ctx.reply.array(keys.size());
   for (std::string_view k : keys) ctx.reply.bulk(k);
 }

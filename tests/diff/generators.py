@@ -17,7 +17,7 @@ every other one, so NX/XX/GT/LT comparisons between them cannot flip from a few 
 import random
 import time
 
-from resp_client import ARRAY, BULK, INT, MAP, Reply
+from resp_client import ARRAY, BULK, INT, MAP, SET, Reply
 
 # -- the data pools ------------------------------------------------------------------------
 
@@ -71,7 +71,10 @@ ARITY = {
     "SWAPDB": 3, "COPY": -3, "TOUCH": -2, "DBSIZE": 1, "SELECT": 2, "EXPIRE": -3,
     "PEXPIRE": -3, "EXPIREAT": -3, "PEXPIREAT": -3, "TTL": 2, "PTTL": 2, "EXPIRETIME": 2,
     "PEXPIRETIME": 2, "PERSIST": 2, "ECHO": 2, "TIME": 1, "RESET": 1, "OBJECT": -2,
-    "CLIENT": -2,
+    "CLIENT": -2, "SADD": -3, "SREM": -3, "SISMEMBER": 3, "SMISMEMBER": -3, "SMEMBERS": 2,
+    "SCARD": 2, "SPOP": -2, "SRANDMEMBER": -2, "SMOVE": 4, "SINTER": -2, "SINTERSTORE": -3,
+    "SINTERCARD": -3, "SUNION": -2, "SUNIONSTORE": -3, "SDIFF": -2, "SDIFFSTORE": -3,
+    "SSCAN": -3,
 }
 
 MAX_LCS_CELLS = 4_000_000   # LCS is O(len_a * len_b) in time and memory on the server
@@ -650,6 +653,142 @@ def errors(g):
     return g.pick([(3, _unknown_command), (4, _wrong_arity), (1, _long_args)])(g)
 
 
+# -- sets ----------------------------------------------------------------------------------
+
+def unordered(a, b):
+    """Members in any order: SMEMBERS, SINTER/SUNION/SDIFF (RESP2 arrays, RESP3 sets)."""
+    if a.kind == b.kind and a.kind in (ARRAY, SET):
+        return sorted(a.value) == sorted(b.value)
+    return a == b
+
+
+def _members_of(call, key):
+    reply = call([b"SMEMBERS", key])
+    return set(reply.value) if reply.kind in (ARRAY, SET) else None
+
+
+def spop_restored(call, args):
+    """SPOP picks at random, so each side puts back what it popped (SADD) and the stream stays
+    in step; compared: the reply's shape, count, distinctness and that members were members."""
+    before = _members_of(call, args[1])
+    reply = call(args)
+    popped = [reply] if reply.kind == BULK else list(reply.value) if reply.kind in (ARRAY, SET) else []
+    if popped:
+        call([b"SADD", args[1]] + [m.value for m in popped])
+    ok = before is not None and all(m in before for m in popped) and len(set(popped)) == len(popped)
+    return Reply("spop", (reply.kind, len(popped), ok))
+
+
+def srandmember_checked(call, args):
+    """SRANDMEMBER: compare the shape, the count, membership, and distinctness for count >= 0."""
+    before = _members_of(call, args[1])
+    reply = call(args)
+    got = [reply] if reply.kind == BULK else list(reply.value) if reply.kind in (ARRAY, SET) else []
+    members_ok = before is not None and all(m in before for m in got)
+    distinct = len(set(got)) == len(got)
+    return Reply("srandmember", (reply.kind, len(got), members_ok,
+                                 distinct if len(args) < 3 or not args[2].startswith(b"-") else None))
+
+
+def sscan_all(call, args):
+    """SSCAN from cursor 0 to 0: the member set (cursors are implementation details)."""
+    members, cursor = set(), b"0"
+    for _ in range(10000):
+        reply = call([args[0], args[1], cursor] + args[3:])
+        if reply.kind != ARRAY or len(reply.value) != 2:
+            return reply
+        cur, batch = reply.value
+        members.update(batch.value)
+        cursor = cur.value
+        if cursor == b"0":
+            return Reply("sscan_members", tuple(sorted(members)))
+    return Reply("sscan_unfinished", tuple(sorted(members)))
+
+
+SET_MEMBERS = [b"1", b"2", b"3", b"-7", b"10", b"0", b"a", b"b", b"c", b"x" * 70, b"m\x00n",
+               b"9223372036854775807", b"007", b"1.5"]
+
+
+def _member(g):
+    return g.rng.choice(SET_MEMBERS)
+
+
+def _members(g, lo, hi):
+    # Mostly integers, so sets often start as intsets and convert when a string arrives.
+    pool = SET_MEMBERS[:6] if g.chance(0.5) else SET_MEMBERS
+    return [g.rng.choice(pool) for _ in range(g.rng.randint(lo, hi))]
+
+
+def _sadd(g):
+    return step(g, "SADD", g.key(), *_members(g, 1, 5))
+
+
+def _srem(g):
+    return step(g, "SREM", g.key(), *_members(g, 1, 3))
+
+
+def _set_queries(g):
+    return g.pick([(2, lambda: step(g, "SISMEMBER", g.key(), _member(g))),
+                   (2, lambda: step(g, "SMISMEMBER", g.key(), *_members(g, 1, 4))),
+                   (3, lambda: step(g, "SMEMBERS", g.key(), same=unordered)),
+                   (2, lambda: step(g, "SCARD", g.key()))])()
+
+
+def _spop(g):
+    count = g.pick([(3, []), (3, [g.rng.randint(0, 4)]), (1, [g.rng.randint(5, 20)]),
+                    (1, [g.rng.choice([b"-1", b"x", b"1", b"0"])]), (1, [b"1", b"2"])])
+    return step(g, "SPOP", g.key(), *count, run=spop_restored)
+
+
+def _srandmember(g):
+    count = g.pick([(2, []), (3, [g.rng.randint(-6, 6)]), (1, [g.rng.randint(7, 30)]),
+                    (1, [b"-9223372036854775808"]), (1, [b"x"]), (1, [b"1", b"2"])])
+    return step(g, "SRANDMEMBER", g.key(), *count, run=srandmember_checked)
+
+
+def _smove(g):
+    return step(g, "SMOVE", g.key(), g.key(), _member(g))
+
+
+def _set_algebra(g):
+    name = g.rng.choice(["SINTER", "SUNION", "SDIFF"])
+    keys = g.keys(1, 4)
+    if g.chance(0.4):
+        return step(g, name + "STORE", g.key(), *keys)
+    return step(g, name, *keys, same=unordered)
+
+
+def _sintercard(g):
+    keys = g.keys(1, 3)
+    numkeys = g.pick([(6, len(keys)), (1, 0), (1, len(keys) + 1), (1, b"x"), (1, -1)])
+    extra = g.pick([(4, []), (2, [g.cased("LIMIT"), g.rng.randint(0, 3)]),
+                    (1, [g.cased("LIMIT"), -1]), (1, [g.cased("LIMIT")]), (1, [b"FOO", 1])])
+    return step(g, "SINTERCARD", numkeys, *keys, *extra)
+
+
+def _sscan(g):
+    opts = []
+    if g.chance(0.4):
+        opts += [g.cased("MATCH"), g.rng.choice([b"*", b"1*", b"[ab]", b"?", b"x*"])]
+    if g.chance(0.4):
+        opts += [g.cased("COUNT"), g.rng.randint(1, 5)]
+    if g.chance(0.1):
+        return step(g, "SSCAN", g.key(), g.rng.choice([b"x", b"-", b"0"]),
+                    *g.rng.choice([[b"TYPE", b"set"], [b"COUNT", 0], [b"MATCH"]]))
+    return step(g, "SSCAN", g.key(), b"0", *opts, run=sscan_all)
+
+
+def _intset_limit(g):
+    # Both servers convert intsets past this size; a small limit makes conversions common.
+    return step(g, "CONFIG", "SET", "set-max-intset-entries", g.rng.choice([0, 1, 3, 5, 512]))
+
+
+def sets(g):
+    return g.pick([(10, _sadd), (4, _srem), (8, _set_queries), (3, _spop), (3, _srandmember),
+                   (3, _smove), (6, _set_algebra), (2, _sintercard), (2, _sscan),
+                   (1, _intset_limit)])(g)
+
+
 # -- wrongtype: non-string keys so the string commands meet WRONGTYPE (off by default) -----
 
 def wrongtype(g):
@@ -665,10 +804,10 @@ def wrongtype(g):
 # -- streams -------------------------------------------------------------------------------
 
 FAMILIES = {"strings": strings, "keys": keys, "expiry": expiry, "connection": connection,
-            "errors": errors, "wrongtype": wrongtype}
+            "errors": errors, "sets": sets, "wrongtype": wrongtype}
 FAMILY_WEIGHTS = {"strings": 40, "keys": 25, "expiry": 15, "connection": 8, "errors": 6,
-                  "wrongtype": 6}
-DEFAULT_FAMILIES = ["strings", "keys", "expiry", "connection", "errors"]
+                  "sets": 30, "wrongtype": 6}
+DEFAULT_FAMILIES = ["strings", "keys", "expiry", "connection", "errors", "sets"]
 
 
 def make_stream(seed, index, length, families):
@@ -678,6 +817,8 @@ def make_stream(seed, index, length, families):
     steps = []
     if g.chance(0.5):
         steps.append(Step([b"HELLO", b"3"], same=hello_masked))
+    # Config a stream may change is reset first, so any stream replays alone (--only-stream).
+    steps.append(Step([b"CONFIG", b"SET", b"set-max-intset-entries", b"512"]))
     weighted = [(FAMILY_WEIGHTS[f], FAMILIES[f]) for f in families]
     while len(steps) < length:
         steps.append(g.pick(weighted)(g))

@@ -53,11 +53,14 @@ enum class Group : uint8_t {
 
 std::string_view group_name(Group g);
 
-// Legacy (first, last, step) key positions; last < 0 counts from the end.
+// Key positions: (first, last, step) with last < 0 counting from the end; or, when numkeys_at
+// is set, the count of keys is the argument at that index and they start at `first`
+// (SINTERCARD numkeys key...). COMMAND reports the latter as "movablekeys" with 0 0 0.
 struct KeyRange {
   int first = 0;
   int last = 0;
   int step = 0;
+  int numkeys_at = 0;
 };
 
 struct CommandSpec {

@@ -40,7 +40,7 @@ enum class Errc {
   LcsTooLong,
   // Sets and other counted replies.
   NotPositive,
-  OutOfLongRange,      // a: low bound, b: high bound
+  OutOfLongRange,  // a: low bound, b: high bound
   NumkeysNotPositive,
   NumkeysTooLarge,
   LimitNegative,
@@ -68,6 +68,7 @@ enum class Errc {
   GetkeysInvalidCommand,
   GetkeysInvalidArity,
   GetkeysNoKeys,
+  GetkeysInvalidArgs,
   Internal,  // a: what failed (an exception caught by the dispatcher; never expected)
 };
 

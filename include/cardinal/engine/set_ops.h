@@ -21,12 +21,14 @@ using MemberSink = std::function<void(std::string_view)>;
 
 // Calls `emit` for each member of the intersection, stopping after `limit` (0 = no limit).
 // Returns how many were emitted.
-size_t set_intersect(std::span<const SetValue* const> sets, const MemberSink& emit, size_t limit = 0);
+size_t set_intersect(std::span<const SetValue* const> sets, const MemberSink& emit,
+                     size_t limit = 0);
 
 // Members of sets[0] that are in none of the others.
 void set_difference(std::span<const SetValue* const> sets, const MemberSink& emit);
 
 // The union, deduplicated, as a set built under set-max-intset-entries.
-std::unique_ptr<SetValue> set_union(std::span<const SetValue* const> sets, size_t max_intset_entries);
+std::unique_ptr<SetValue> set_union(std::span<const SetValue* const> sets,
+                                    size_t max_intset_entries);
 
 }  // namespace cardinal::engine
