@@ -79,6 +79,14 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
       return "ERR Number of keys can't be greater than number of args";
     case Errc::LimitNegative:
       return "ERR LIMIT can't be negative";
+    case Errc::OutOfRange:
+      return "ERR value is out of range";
+    case Errc::HashValueNotInteger:
+      return "ERR hash value is not an integer";
+    case Errc::HashValueNotFloat:
+      return "ERR hash value is not a float";
+    case Errc::NanOrInfinityArg:
+      return "ERR value is NaN or Infinity";
     case Errc::ProtocolVersionNotInteger:
       return "ERR Protocol version is not an integer or out of range";
     case Errc::UnsupportedProtocol:

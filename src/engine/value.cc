@@ -69,7 +69,16 @@ Value Value::set(std::unique_ptr<SetValue> s) {
   return v;
 }
 
+Value Value::hash(std::unique_ptr<HashValue> h) {
+  Value v(ValueType::Hash, Encoding::ListPack);
+  v.payload_ = std::move(h);
+  return v;
+}
+
 Encoding Value::encoding() const {
+  if (type_ == ValueType::Hash)
+    return as_hash().encoding() == HashValue::Encoding::ListPack ? Encoding::ListPack
+                                                                 : Encoding::HashTable;
   if (type_ == ValueType::Set)
     return as_set().encoding() == SetValue::Encoding::IntSet ? Encoding::IntSet
                                                              : Encoding::HashTable;
@@ -78,7 +87,9 @@ Encoding Value::encoding() const {
 
 Value Value::duplicate() const {
   Value v(type_, encoding_);
-  if (type_ == ValueType::Set) {
+  if (type_ == ValueType::Hash) {
+    v.payload_ = as_hash().clone();
+  } else if (type_ == ValueType::Set) {
     v.payload_ = as_set().clone();
   } else if (is_int()) {
     v.payload_ = as_int();

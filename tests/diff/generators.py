@@ -74,7 +74,9 @@ ARITY = {
     "CLIENT": -2, "SADD": -3, "SREM": -3, "SISMEMBER": 3, "SMISMEMBER": -3, "SMEMBERS": 2,
     "SCARD": 2, "SPOP": -2, "SRANDMEMBER": -2, "SMOVE": 4, "SINTER": -2, "SINTERSTORE": -3,
     "SINTERCARD": -3, "SUNION": -2, "SUNIONSTORE": -3, "SDIFF": -2, "SDIFFSTORE": -3,
-    "SSCAN": -3,
+    "SSCAN": -3, "HSET": -4, "HMSET": -4, "HSETNX": 4, "HGET": 3, "HMGET": -3, "HDEL": -3,
+    "HLEN": 2, "HEXISTS": 3, "HSTRLEN": 3, "HINCRBY": 4, "HINCRBYFLOAT": 4, "HKEYS": 2,
+    "HVALS": 2, "HGETALL": 2, "HRANDFIELD": -2, "HSCAN": -3,
 }
 
 MAX_LCS_CELLS = 4_000_000   # LCS is O(len_a * len_b) in time and memory on the server
@@ -789,6 +791,135 @@ def sets(g):
                    (1, _intset_limit)])(g)
 
 
+# -- hashes --------------------------------------------------------------------------------
+
+def unordered_pairs(a, b):
+    """HGETALL: the same field/value pairs in any order (RESP2 flat array, RESP3 map)."""
+    def pairs(r):
+        if r.kind == MAP:
+            return sorted(r.value)
+        if r.kind == ARRAY and len(r.value) % 2 == 0:
+            return sorted(zip(r.value[::2], r.value[1::2]))
+        return None
+    pa, pb = pairs(a), pairs(b)
+    return pa == pb if pa is not None and pb is not None else a == b
+
+
+def _hash_entries(call, key):
+    reply = call([b"HGETALL", key])
+    if reply.kind == MAP:
+        return dict(reply.value)
+    if reply.kind == ARRAY:
+        return dict(zip(reply.value[::2], reply.value[1::2]))
+    return None
+
+
+def hrandfield_checked(call, args):
+    """HRANDFIELD: random by design, so compare the shape, count, that fields (and values)
+    belong to the hash, and distinctness for a non-negative count."""
+    entries = _hash_entries(call, args[1])
+    reply = call(args)
+    with_values = len(args) == 4 and args[3].lower() == b"withvalues"
+    items = [reply] if reply.kind == BULK else list(reply.value) if reply.kind == ARRAY else []
+    if with_values:  # RESP3: [f, v] pairs; RESP2: flat
+        if items and items[0].kind == ARRAY:
+            items = [tuple(x.value) for x in items]
+        else:
+            items = list(zip(items[::2], items[1::2]))
+        ok = entries is not None and all(entries.get(f) == v for f, v in items)
+        fields = [f for f, _ in items]
+    else:
+        ok = entries is not None and all(f in entries for f in items)
+        fields = items
+    negative = len(args) >= 3 and args[2].startswith(b"-")
+    distinct = None if negative else len(set(fields)) == len(fields)
+    return Reply("hrandfield", (reply.kind, len(items), ok, distinct))
+
+
+def hscan_all(call, args):
+    """HSCAN from cursor 0 to 0: the set of (field, value) pairs."""
+    seen, cursor = set(), b"0"
+    for _ in range(10000):
+        reply = call([args[0], args[1], cursor] + args[3:])
+        if reply.kind != ARRAY or len(reply.value) != 2:
+            return reply
+        cur, batch = reply.value
+        flat = batch.value
+        seen.update(zip(flat[::2], flat[1::2]))
+        cursor = cur.value
+        if cursor == b"0":
+            return Reply("hscan_pairs", tuple(sorted(seen)))
+    return Reply("hscan_unfinished", tuple(sorted(seen)))
+
+
+HASH_FIELDS = [b"f1", b"f2", b"f3", b"n", b"x", b"", b"f" * 70, b"\x00\r\n"]
+HASH_VALUES = [b"1", b"-2", b"10", b"0", b"abc", b"1.5", b"007", b"v" * 70, b"",
+               b"9223372036854775807", b"-9223372036854775808", b"inf", b"3e5"]
+
+
+def _field(g):
+    return g.rng.choice(HASH_FIELDS)
+
+
+def _pairs(g, lo, hi):
+    out = []
+    for _ in range(g.rng.randint(lo, hi)):
+        out += [_field(g), g.rng.choice(HASH_VALUES)]
+    return out
+
+
+def _hash_writes(g):
+    return g.pick([(6, lambda: step(g, "HSET", g.key(), *_pairs(g, 1, 4))),
+                   (1, lambda: step(g, "HSET", g.key(), _field(g))),
+                   (2, lambda: step(g, "HMSET", g.key(), *_pairs(g, 1, 3))),
+                   (2, lambda: step(g, "HSETNX", g.key(), _field(g), g.rng.choice(HASH_VALUES))),
+                   (3, lambda: step(g, "HDEL", g.key(), *[_field(g) for _ in range(g.rng.randint(1, 3))])),
+                   (3, lambda: step(g, "HINCRBY", g.key(), _field(g),
+                                    g.rng.choice([1, -3, 100, b"x", b"9223372036854775807", b"1.5"]))),
+                   (3, lambda: step(g, "HINCRBYFLOAT", g.key(), _field(g),
+                                    g.rng.choice([b"1.5", b"-0.25", b"1e3", b"x", b"inf", b"0", b"5.0e3"])))])()
+
+
+def _hash_reads(g):
+    return g.pick([(3, lambda: step(g, "HGET", g.key(), _field(g))),
+                   (2, lambda: step(g, "HMGET", g.key(), *[_field(g) for _ in range(g.rng.randint(1, 3))])),
+                   (2, lambda: step(g, "HLEN", g.key())),
+                   (2, lambda: step(g, "HEXISTS", g.key(), _field(g))),
+                   (2, lambda: step(g, "HSTRLEN", g.key(), _field(g))),
+                   (2, lambda: step(g, "HKEYS", g.key(), same=unordered)),
+                   (2, lambda: step(g, "HVALS", g.key(), same=unordered)),
+                   (3, lambda: step(g, "HGETALL", g.key(), same=unordered_pairs))])()
+
+
+def _hrandfield(g):
+    extra = g.pick([(2, []), (3, [g.rng.randint(-5, 5)]), (2, [g.rng.randint(-5, 9), g.cased("WITHVALUES")]),
+                    (1, [g.rng.randint(6, 20)]), (1, [b"-9223372036854775808"]),
+                    (1, [b"-4611686018427387904", b"WITHVALUES"]), (1, [b"2", b"FOO"]), (1, [b"x"])])
+    return step(g, "HRANDFIELD", g.key(), *extra, run=hrandfield_checked)
+
+
+def _hscan(g):
+    opts = []
+    if g.chance(0.4):
+        opts += [g.cased("MATCH"), g.rng.choice([b"*", b"f*", b"[fn]*", b"?"])]
+    if g.chance(0.4):
+        opts += [g.cased("COUNT"), g.rng.randint(1, 5)]
+    if g.chance(0.1):
+        return step(g, "HSCAN", g.key(), g.rng.choice([b"x", b"0"]), *g.rng.choice([[b"TYPE", b"hash"], [b"COUNT", 0]]))
+    return step(g, "HSCAN", g.key(), b"0", *opts, run=hscan_all)
+
+
+def _hash_limits(g):
+    # Small limits make listpack -> hashtable conversions common in short streams.
+    name = g.rng.choice([b"hash-max-listpack-entries", b"hash-max-listpack-value", b"hash-max-ziplist-entries"])
+    return step(g, "CONFIG", "SET", name, g.rng.choice([0, 1, 2, 4, 64, 512]))
+
+
+def hashes(g):
+    return g.pick([(10, _hash_writes), (10, _hash_reads), (2, _hrandfield), (2, _hscan),
+                   (1, _hash_limits)])(g)
+
+
 # -- wrongtype: non-string keys so the string commands meet WRONGTYPE (off by default) -----
 
 def wrongtype(g):
@@ -804,10 +935,10 @@ def wrongtype(g):
 # -- streams -------------------------------------------------------------------------------
 
 FAMILIES = {"strings": strings, "keys": keys, "expiry": expiry, "connection": connection,
-            "errors": errors, "sets": sets, "wrongtype": wrongtype}
+            "errors": errors, "sets": sets, "hashes": hashes, "wrongtype": wrongtype}
 FAMILY_WEIGHTS = {"strings": 40, "keys": 25, "expiry": 15, "connection": 8, "errors": 6,
-                  "sets": 30, "wrongtype": 6}
-DEFAULT_FAMILIES = ["strings", "keys", "expiry", "connection", "errors", "sets"]
+                  "sets": 30, "hashes": 30, "wrongtype": 6}
+DEFAULT_FAMILIES = ["strings", "keys", "expiry", "connection", "errors", "sets", "hashes"]
 
 
 def make_stream(seed, index, length, families):
@@ -818,7 +949,8 @@ def make_stream(seed, index, length, families):
     if g.chance(0.5):
         steps.append(Step([b"HELLO", b"3"], same=hello_masked))
     # Config a stream may change is reset first, so any stream replays alone (--only-stream).
-    steps.append(Step([b"CONFIG", b"SET", b"set-max-intset-entries", b"512"]))
+    steps.append(Step([b"CONFIG", b"SET", b"set-max-intset-entries", b"512",
+                       b"hash-max-listpack-entries", b"512", b"hash-max-listpack-value", b"64"]))
     weighted = [(FAMILY_WEIGHTS[f], FAMILIES[f]) for f in families]
     while len(steps) < length:
         steps.append(g.pick(weighted)(g))

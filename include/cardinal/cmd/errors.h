@@ -44,6 +44,10 @@ enum class Errc {
   NumkeysNotPositive,
   NumkeysTooLarge,
   LimitNegative,
+  OutOfRange,
+  HashValueNotInteger,
+  HashValueNotFloat,
+  NanOrInfinityArg,
   // Connection and clients.
   ProtocolVersionNotInteger,
   UnsupportedProtocol,

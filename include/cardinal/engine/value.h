@@ -10,6 +10,7 @@
 #include <string_view>
 #include <variant>
 
+#include "cardinal/engine/hash_value.h"
 #include "cardinal/engine/set_value.h"
 
 namespace cardinal::engine {
@@ -34,6 +35,7 @@ class Value {
   // A string from formatted text that is never reinterpreted as an integer (INCRBYFLOAT).
   static Value text(std::string bytes);
   static Value set(std::unique_ptr<SetValue> set);
+  static Value hash(std::unique_ptr<HashValue> hash);
 
   Value(Value&&) noexcept = default;
   Value& operator=(Value&&) noexcept = default;
@@ -58,6 +60,8 @@ class Value {
 
   SetValue& as_set() { return *std::get<std::unique_ptr<SetValue>>(payload_); }
   const SetValue& as_set() const { return *std::get<std::unique_ptr<SetValue>>(payload_); }
+  HashValue& as_hash() { return *std::get<std::unique_ptr<HashValue>>(payload_); }
+  const HashValue& as_hash() const { return *std::get<std::unique_ptr<HashValue>>(payload_); }
 
  private:
   Value(ValueType t, Encoding e) : type_(t), encoding_(e) {}
@@ -65,7 +69,8 @@ class Value {
   ValueType type_;
   Encoding encoding_;
   bool shared_integer_ = false;
-  std::variant<int64_t, std::string, std::unique_ptr<SetValue>> payload_;
+  std::variant<int64_t, std::string, std::unique_ptr<SetValue>, std::unique_ptr<HashValue>>
+      payload_;
 };
 
 }  // namespace cardinal::engine

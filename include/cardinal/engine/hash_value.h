@@ -1,0 +1,76 @@
+// HashValue: the payload of a Redis hash. Small hashes are a vector of (field, value) pairs in
+// insertion order ("listpack": linear search over at most hash-max-listpack-entries pairs);
+// larger ones a ds::HashTable ("hashtable"). As in Redis 7.0 the conversion is one-way: a
+// field or value longer than hash-max-listpack-value converts before it is stored, and an
+// entry count above hash-max-listpack-entries converts after.
+// Knows nothing of RESP. Event-loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cardinal/ds/hash_table.h"
+
+namespace cardinal::engine {
+
+struct HashLimits {
+  size_t max_listpack_entries = 512;
+  size_t max_listpack_value = 64;
+};
+
+class HashValue {
+ public:
+  enum class Encoding : uint8_t { ListPack, HashTable };
+  using Entry = std::pair<std::string, std::string>;
+
+  Encoding encoding() const { return encoding_; }
+  size_t size() const { return encoding_ == Encoding::ListPack ? pairs_.size() : table_.size(); }
+
+  const std::string* get(std::string_view field) const;
+  // Inserts or overwrites; true when the field is new. Converts when the count passes the limit.
+  bool set(std::string_view field, std::string_view value, const HashLimits& limits);
+  bool remove(std::string_view field);
+
+  template <typename Fn>  // fn(std::string_view field, std::string_view value)
+  void for_each(Fn&& fn) const {
+    if (encoding_ == Encoding::ListPack) {
+      for (const Entry& e : pairs_) fn(std::string_view(e.first), std::string_view(e.second));
+    } else {
+      table_.for_each(
+          [&](const Entry& e) { fn(std::string_view(e.first), std::string_view(e.second)); });
+    }
+  }
+
+  // One HSCAN step; a listpack is reported whole and the cursor returns 0, as in Redis.
+  template <typename Fn>
+  uint64_t scan(uint64_t cursor, Fn&& fn) {
+    if (encoding_ == Encoding::ListPack) {
+      for_each(fn);
+      return 0;
+    }
+    return table_.scan(
+        cursor, [&](Entry& e) { fn(std::string_view(e.first), std::string_view(e.second)); });
+  }
+
+  // A uniformly chosen entry (REQUIRES: size() > 0).
+  Entry random_entry(std::mt19937_64& rng);
+  std::unique_ptr<HashValue> clone() const;
+
+ private:
+  struct FieldKey {
+    static std::string_view key(const Entry& e) { return e.first; }
+  };
+  void convert_to_table();
+
+  Encoding encoding_ = Encoding::ListPack;
+  std::vector<Entry> pairs_;
+  ds::HashTable<Entry, FieldKey> table_;
+};
+
+}  // namespace cardinal::engine
