@@ -9,7 +9,7 @@ TEST_DIR := build/test
 CLANG_DIR := build/clang
 CMAKE_COMMON := -DCMAKE_CXX_COMPILER_LAUNCHER=$(shell command -v ccache || true)
 
-.PHONY: run test build release compile-checks deps-build deps-test clean
+.PHONY: run test build release compile-checks bench deps-build deps-test clean
 
 # Installs only the packages that are missing, so a machine that has them needs no network.
 define apt_install
@@ -45,6 +45,15 @@ compile-checks: deps-test release
 
 test: build compile-checks
 	cd $(TEST_DIR) && ctest --output-on-failure -j$(JOBS)
+
+# Benchmarks (not part of `make test`): the Release build, then the results docs/BENCHMARKS.md
+# records. BENCH_N sizes the hash table growth benchmark.
+BENCH_N ?= 10000000
+bench: deps-test
+	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DCARDINAL_TESTS=OFF -DCARDINAL_BENCH=ON $(CMAKE_COMMON)
+	cmake --build $(RELEASE_DIR) -j$(JOBS)
+	./$(RELEASE_DIR)/bench/hash_table_bench $(BENCH_N)
+	/usr/bin/python3 bench/e2e/compare.py --cardinal $(RELEASE_DIR)/cardinal-server
 
 clean:
 	rm -rf build
