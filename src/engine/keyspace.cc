@@ -153,10 +153,6 @@ size_t Database::active_expire(int64_t deadline_us) {
   return deleted;
 }
 
-void Database::rehash_for_us(int64_t budget_us) {
-  if (main_.rehashing()) main_.rehash_for_us(budget_us);
-  if (expires_.rehashing()) expires_.rehash_for_us(budget_us);
-}
 
 Keyspace::Keyspace(const util::Clock& clock, int databases) : clock_(&clock) {
   dbs_.reserve(static_cast<size_t>(databases));
@@ -185,13 +181,9 @@ void Keyspace::cron(int64_t expire_budget_us, int64_t rehash_budget_us,
     }
     stats_.expire_cycle_time_us += static_cast<uint64_t>(util::monotonic_us() - start);
   }
-  // One budget for the whole tick, shared by every database still resizing.
-  int64_t rehash_deadline = util::monotonic_us() + rehash_budget_us;
-  for (Database& d : dbs_) {
-    int64_t left = rehash_deadline - util::monotonic_us();
-    if (left <= 0) break;
-    d.rehash_for_us(left);
-  }
+  // One budget for the whole tick, shared by every table still resizing: the keyspace's own
+  // and those inside values.
+  ds::RehashRegistry::instance().run_for_us(rehash_budget_us);
 }
 
 }  // namespace cardinal::engine

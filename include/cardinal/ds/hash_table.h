@@ -8,6 +8,8 @@
 // element's lifetime (other indexes may keep T*); when rehashing, buckets of table 0 below
 // rehash_index_ are empty. scan() follows Redis's reverse-binary cursor, so an element present
 // for a whole scan is reported at least once even if the table grows or shrinks in between.
+// While a resize is in flight the table is listed in the thread's RehashRegistry, so the
+// server timer can finish it even if nobody touches the table again.
 // Complexity: O(1) average for find/insert/erase. Single-threaded: one owner thread.
 #pragma once
 
@@ -21,13 +23,14 @@
 #include <utility>
 
 #include "cardinal/ds/bucket_array.h"
+#include "cardinal/ds/rehash_registry.h"
 #include "cardinal/util/clock.h"
 #include "cardinal/util/hash.h"
 
 namespace cardinal::ds {
 
 template <typename T, typename KeyOf>
-class HashTable {
+class HashTable final : private Rehashable {
   struct Node {
     Node* next;
     T value;
@@ -50,9 +53,14 @@ class HashTable {
   ~HashTable() { clear(); }
 
   void swap(HashTable& other) noexcept {
+    RehashRegistry& registry = RehashRegistry::instance();
+    registry.remove(this);
+    registry.remove(&other);
     std::swap(tables_, other.tables_);
     std::swap(rehash_index_, other.rehash_index_);
     std::swap(pause_count_, other.pause_count_);
+    if (rehashing()) registry.add(this);
+    if (other.rehashing()) registry.add(&other);
   }
 
   size_t size() const { return tables_[0].used + tables_[1].used; }
@@ -137,6 +145,7 @@ class HashTable {
       tab.used = 0;
     }
     rehash_index_ = -1;
+    RehashRegistry::instance().remove(this);
   }
 
   // Visits every element once; the table must not be modified by `fn`.
@@ -205,7 +214,7 @@ class HashTable {
   }
 
   // Moves up to `steps` chains from the old table to the new; false when no rehash remains.
-  bool rehash(size_t steps) {
+  bool rehash(size_t steps) override {
     if (!rehashing() || pause_count_ > 0) return rehashing();
     Table& from = tables_[0];
     Table& to = tables_[1];
@@ -235,6 +244,7 @@ class HashTable {
       std::swap(tables_[0], tables_[1]);
       tables_[1] = Table{};
       rehash_index_ = -1;
+      RehashRegistry::instance().remove(this);
       return false;
     }
     return true;
@@ -335,7 +345,10 @@ class HashTable {
     target.buckets.reset(buckets);
     target.mask = buckets - 1;
     target.used = 0;
-    if (&target == &tables_[1]) rehash_index_ = 0;
+    if (&target == &tables_[1]) {
+      rehash_index_ = 0;
+      RehashRegistry::instance().add(this);
+    }
   }
 
   void grow_if_needed() {

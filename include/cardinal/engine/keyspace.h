@@ -86,8 +86,6 @@ class Database {
   // Deletes expired keys found by walking the expiry index from a saved cursor, until the
   // sampled keys are mostly alive or the deadline (monotonic us) passes. Returns keys deleted.
   size_t active_expire(int64_t deadline_us);
-  // Moves buckets of any table still resizing, for at most budget_us.
-  void rehash_for_us(int64_t budget_us);
 
   // How much the table keeps beyond the entries themselves (buckets, node links).
   size_t table_overhead_bytes() const { return main_.overhead_bytes() + expires_.overhead_bytes(); }
@@ -124,8 +122,8 @@ class Keyspace {
   KeyspaceStats& stats() { return stats_; }
   const util::Clock& clock() const { return *clock_; }
 
-  // Timer work: active expiry, then rehashing of every database's tables; each of the two
-  // has one budget for the whole call.
+  // Timer work: active expiry, then rehashing of every table still resizing (keyspace and
+  // values, through ds::RehashRegistry); each of the two has one budget for the whole call.
   void cron(int64_t expire_budget_us, int64_t rehash_budget_us, bool active_expire_enabled);
 
  private:
