@@ -59,6 +59,7 @@ class HashTable final : private Rehashable {
     std::swap(tables_, other.tables_);
     std::swap(rehash_index_, other.rehash_index_);
     std::swap(pause_count_, other.pause_count_);
+    std::swap(longest_chain_, other.longest_chain_);
     if (rehashing()) registry.add(this);
     if (other.rehashing()) registry.add(&other);
   }
@@ -188,14 +189,16 @@ class HashTable final : private Rehashable {
     return v;
   }
 
-  // A random element (nullptr when empty): a random non-empty bucket, then a random chain
-  // position. Chains are short at load factor <= 1, which keeps the bias small.
+  // A uniformly random element (nullptr when empty). A random bucket is accepted with
+  // probability chain_length / K, where K is the longest chain seen, and then a random position
+  // in it is taken: every element has probability 1 / (buckets * K). Picking a random
+  // non-empty bucket and then a position would favour elements that sit alone in a bucket.
   template <typename Rng>
   T* random_element(Rng& rng) {
     if (size() == 0) return nullptr;
     step_if_rehashing();
-    Node* head = nullptr;
-    while (!head) {
+    while (true) {
+      Node* head;
       if (rehashing()) {
         size_t s0 = tables_[0].buckets.size();
         size_t lo = static_cast<size_t>(rehash_index_);
@@ -205,12 +208,15 @@ class HashTable final : private Rehashable {
       } else {
         head = tables_[0].buckets.get(rng() & tables_[0].mask);
       }
+      if (!head) continue;
+      size_t len = 0;
+      for (Node* n = head; n; n = n->next) ++len;
+      if (len > longest_chain_) longest_chain_ = len;
+      size_t pick = std::uniform_int_distribution<size_t>(0, longest_chain_ - 1)(rng);
+      if (pick >= len) continue;
+      while (pick--) head = head->next;
+      return &head->value;
     }
-    size_t len = 0;
-    for (Node* n = head; n; n = n->next) ++len;
-    size_t pick = std::uniform_int_distribution<size_t>(0, len - 1)(rng);
-    while (pick--) head = head->next;
-    return &head->value;
   }
 
   // Moves up to `steps` chains from the old table to the new; false when no rehash remains.
@@ -371,6 +377,7 @@ class HashTable final : private Rehashable {
   Table tables_[2];
   int64_t rehash_index_ = -1;
   int pause_count_ = 0;
+  size_t longest_chain_ = 1;  // random_element's acceptance bound; only ever grows
 };
 
 }  // namespace cardinal::ds
