@@ -91,7 +91,8 @@ void set_generic(CommandContext& ctx, std::string_view key, std::string_view val
     if (!expire_at) return;
   }
   if (o.get && !reply_string(ctx, key)) return;
-  bool exists = ctx.db().find_for_write(key) != nullptr;
+  // Only NX and XX need to know whether the key exists; a plain SET overwrites in one lookup.
+  bool exists = (o.nx || o.xx) && ctx.db().find_for_write(key) != nullptr;
   if ((o.nx && exists) || (o.xx && !exists)) {
     if (o.get) return;
     reply_as_integer ? ctx.reply.integer(0) : ctx.reply.null();

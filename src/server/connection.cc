@@ -103,6 +103,7 @@ void Connection::on_read(const boost::system::error_code& ec, size_t n) {
   if (ec) return close();
   in_end_ += n;
   server_.state().stats.total_net_input_bytes += n;
+  server_.refresh_clock();
   process_input();
   if (closed_) return;
   if (query_buffer_bytes() >

@@ -175,6 +175,7 @@ void Server::schedule_cron() {
 }
 
 void Server::cron() {
+  clock_.refresh();
   const config::Settings& s = config_.settings();
   int64_t hz = std::max<int64_t>(1, s.hz);
   // Active expiry may use up to a quarter of each tick, as Redis's slow cycle does; rehashing

@@ -34,6 +34,8 @@ class Server final : public cmd::ServerHooks {
   cmd::ServerState& state() { return state_; }
   boost::asio::io_context& io() { return io_; }
   void on_connection_closed(Connection& c);
+  // Called before each batch of commands runs, so they share one reading of the clock.
+  void refresh_clock() { clock_.refresh(); }
 
  private:
   using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::generic::stream_protocol>;
@@ -46,7 +48,7 @@ class Server final : public cmd::ServerHooks {
   void cron();
 
   config::Config& config_;
-  util::SystemClock clock_;
+  util::CachedClock clock_;
   boost::asio::io_context io_{1};
   cmd::ServerState state_;
   std::vector<std::unique_ptr<Acceptor>> acceptors_;

@@ -21,6 +21,21 @@ class SystemClock final : public Clock {
   int64_t now_us() const override;
 };
 
+// The server's clock: milliseconds are read once per batch of commands (refresh()), the way
+// Redis caches its time per event-loop iteration, because expiry checks and access times ask
+// for them several times per command; microseconds (TIME, MONITOR) stay exact.
+class CachedClock final : public Clock {
+ public:
+  CachedClock() { refresh(); }
+  void refresh() { ms_ = system_.now_ms(); }
+  int64_t now_ms() const override { return ms_; }
+  int64_t now_us() const override { return system_.now_us(); }
+
+ private:
+  SystemClock system_;
+  int64_t ms_ = 0;
+};
+
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(int64_t start_ms = 1'700'000'000'000) : us_(start_ms * 1000) {}
