@@ -240,7 +240,7 @@ void hscan(CommandContext& ctx) {
   ScanOptions opts;
   if (!parse_scan_options(ctx, 3, false, opts)) return;
   std::vector<std::string> found;
-  int64_t budget = opts.count * 10;
+  int64_t budget = opts.max_steps();
   do {
     cursor = h->scan(cursor, [&](std::string_view f, std::string_view v) {
       found.emplace_back(f);

@@ -52,8 +52,8 @@ std::string_view string_of(const engine::DbEntry& e, char* scratch) {
 }
 
 bool parse_scan_cursor(CommandContext& ctx, std::string_view text, uint64_t& out) {
-  std::string s(text);
-  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) {
+  std::string s(text);  // "" reads as 0, as strtoul gives it
+  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) {
     ctx.error(Errc::InvalidCursor);
     return false;
   }

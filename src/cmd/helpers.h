@@ -40,6 +40,8 @@ struct ScanOptions {
   std::string_view type;
   bool use_type = false;
   bool matches(std::string_view member) const;
+  // How many cursor steps one call may take before replying (COUNT x 10, saturated).
+  int64_t max_steps() const { return count > INT64_MAX / 10 ? INT64_MAX : count * 10; }
 };
 // Parses MATCH/COUNT (and TYPE when allow_type, i.e. SCAN itself) from argument `first` on.
 bool parse_scan_options(CommandContext& ctx, size_t first, bool allow_type, ScanOptions& out);

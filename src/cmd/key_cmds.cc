@@ -136,7 +136,7 @@ void scan(CommandContext& ctx) {
   ScanOptions opts;
   if (!parse_scan_options(ctx, 2, true, opts)) return;
   std::vector<std::string> keys;
-  int64_t budget = opts.count * 10;
+  int64_t budget = opts.max_steps();
   do {
     cursor = ctx.db().scan(cursor, [&](const DbEntry& e) { keys.push_back(e.key); });
   } while (cursor != 0 && --budget > 0 && static_cast<int64_t>(keys.size()) < opts.count);

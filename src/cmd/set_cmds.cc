@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cardinal/cmd/families.h"
+#include "cardinal/util/numbers.h"
 #include "helpers.h"
 
 namespace cardinal::cmd {
@@ -109,9 +110,8 @@ void spop(CommandContext& ctx) {
     if (set->size() == 0) ctx.db().remove(ctx.arg(1));
     return ctx.reply.bulk(m);
   }
-  int64_t count;
-  if (!ctx.parse_int(ctx.arg(2), count)) return;
-  if (count < 0) return ctx.error(Errc::NotPositive);
+  int64_t count;  // any unreadable or negative count gets the same reply in Redis
+  if (!util::parse_i64(ctx.arg(2), count) || count < 0) return ctx.error(Errc::NotPositive);
   SetValue* set = write_set(ctx, ctx.arg(1));
   if (ctx.failed) return;
   if (!set || count == 0) return ctx.reply.set(0);
@@ -186,7 +186,7 @@ void sscan(CommandContext& ctx) {
   ScanOptions opts;
   if (!parse_scan_options(ctx, 3, false, opts)) return;
   std::vector<std::string> found;
-  int64_t budget = opts.count * 10;
+  int64_t budget = opts.max_steps();
   do {
     cursor = set->scan(cursor, [&](std::string_view m) { found.emplace_back(m); });
   } while (cursor != 0 && --budget > 0 && static_cast<int64_t>(found.size()) < opts.count);

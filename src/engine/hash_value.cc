@@ -30,15 +30,18 @@ bool HashValue::set(std::string_view field, std::string_view value, const HashLi
     if (!created) e->second.assign(value);
     return created;
   }
+  bool created = true;
   for (Entry& e : pairs_) {
     if (e.first == field) {
       e.second.assign(value);
-      return false;
+      created = false;
+      break;
     }
   }
-  pairs_.emplace_back(field, value);
+  if (created) pairs_.emplace_back(field, value);
+  // Checked after every write, overwrites included: a lowered limit applies on the next write.
   if (pairs_.size() > limits.max_listpack_entries) convert_to_table();
-  return true;
+  return created;
 }
 
 bool HashValue::remove(std::string_view field) {

@@ -153,7 +153,6 @@ size_t Database::active_expire(int64_t deadline_us) {
   return deleted;
 }
 
-
 Keyspace::Keyspace(const util::Clock& clock, int databases) : clock_(&clock) {
   dbs_.reserve(static_cast<size_t>(databases));
   for (int i = 0; i < databases; ++i) dbs_.emplace_back(clock, stats_);

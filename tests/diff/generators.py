@@ -775,7 +775,7 @@ def _sscan(g):
     if g.chance(0.4):
         opts += [g.cased("COUNT"), g.rng.randint(1, 5)]
     if g.chance(0.1):
-        return step(g, "SSCAN", g.key(), g.rng.choice([b"x", b"-", b"0"]),
+        return step(g, "SSCAN", g.key(), g.rng.choice([b"x", b"-", b"0", b""]),
                     *g.rng.choice([[b"TYPE", b"set"], [b"COUNT", 0], [b"MATCH"]]))
     return step(g, "SSCAN", g.key(), b"0", *opts, run=sscan_all)
 

@@ -2,7 +2,8 @@
 // insertion order ("listpack": linear search over at most hash-max-listpack-entries pairs);
 // larger ones a ds::HashTable ("hashtable"). As in Redis 7.0 the conversion is one-way: a
 // field or value longer than hash-max-listpack-value converts before it is stored, and an
-// entry count above hash-max-listpack-entries converts after.
+// entry count above hash-max-listpack-entries converts after any write (even an overwrite,
+// so a lowered limit takes effect on the next write).
 // Knows nothing of RESP. Event-loop thread only.
 #pragma once
 
