@@ -68,6 +68,8 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
       return "ERR If you want both the length and indexes, please just use IDX.";
     case Errc::LcsTooLong:
       return "ERR String too long for LCS";
+    case Errc::LcsNoMemory:
+      return "ERR Insufficient memory, failed allocating transient memory for LCS";
     case Errc::NotPositive:
       return "ERR value is out of range, must be positive";
     case Errc::OutOfLongRange:

@@ -1,6 +1,9 @@
 // LCS: longest common subsequence of two string keys by dynamic programming, with LEN, IDX,
 // MINMATCHLEN and WITHMATCHLEN. The backtrack breaks ties the way Redis does (step in the first
 // string only when that keeps a strictly longer subsequence), so IDX ranges come out identical.
+#include <unistd.h>
+
+#include <new>
 #include <string>
 #include <vector>
 
@@ -66,6 +69,11 @@ LcsResult compute_lcs(std::string_view a, std::string_view b) {
   return r;
 }
 
+uint64_t physical_memory_bytes() {
+  return static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) *
+         static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
 void lcs(CommandContext& ctx) {
   engine::DbEntry* ea = ctx.db().find_for_read(ctx.arg(1));
   engine::DbEntry* eb = ctx.db().find_for_read(ctx.arg(2));
@@ -93,7 +101,17 @@ void lcs(CommandContext& ctx) {
   std::string_view a = ea ? string_of(*ea, sa) : std::string_view();
   std::string_view b = eb ? string_of(*eb, sb) : std::string_view();
   if (a.size() >= UINT32_MAX - 1 || b.size() >= UINT32_MAX - 1) return ctx.error(Errc::LcsTooLong);
-  LcsResult r = compute_lcs(a, b);
+  // The table is (|a|+1) x (|b|+1) counters. Redis answers this error when allocating it fails;
+  // asking for more than the machine's memory would only end in that failure or the OOM killer.
+  double table_bytes = static_cast<double>(a.size() + 1) * static_cast<double>(b.size() + 1) * 4;
+  if (table_bytes > static_cast<double>(physical_memory_bytes()))
+    return ctx.error(Errc::LcsNoMemory);
+  LcsResult r;
+  try {
+    r = compute_lcs(a, b);
+  } catch (const std::bad_alloc&) {
+    return ctx.error(Errc::LcsNoMemory);
+  }
   if (!want_idx) {
     if (want_len) return ctx.reply.integer(static_cast<int64_t>(r.sequence.size()));
     return ctx.reply.bulk(r.sequence);

@@ -43,6 +43,7 @@ DbEntry& Database::set(std::string_view key, Value value, bool keep_ttl) {
   auto [e, created] = main_.find_or_insert(key, [&] {
     return DbEntry{std::string(key), Value::integer(0), kNoExpire, 0};
   });
+  if (!created && is_expired(*e)) ++stats_->expired_keys;  // replaced while logically gone
   if (!created && !keep_ttl && e->expire_at_ms != kNoExpire) {
     expires_.erase(key);
     e->expire_at_ms = kNoExpire;

@@ -132,6 +132,7 @@ void Server::accept(Acceptor& acceptor, bool is_unix) {
 void Server::admit(generic_stream::socket socket, bool is_unix) {
   boost::system::error_code ec;
   ++state_.stats.total_connections_received;
+  clock_.refresh();  // created_ms and idle times start from now, not from the last batch
   if (connections_.size() >= static_cast<size_t>(config_.settings().maxclients)) {
     static constexpr std::string_view kFull = "-ERR max number of clients reached\r\n";
     socket.non_blocking(true, ec);

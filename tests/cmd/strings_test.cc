@@ -39,3 +39,13 @@ TEST_CASE("counters overflow and reject non-integers like Redis", "[strings]") {
   // long double arithmetic shows its last digits exactly as redis-server 7.0 does
   CHECK(h("INCRBYFLOAT f 5.0e3") == Bulk("5010.60000000000000009"));
 }
+
+TEST_CASE("LCS refuses a table larger than the machine's memory with Redis's error", "[strings]") {
+  Harness h;
+  // 300k x 300k counters would need about 360 GB.
+  CHECK(h.run({"SET", "a", std::string(300'000, 'x')}) == Ok());
+  CHECK(h.run({"SET", "b", std::string(300'000, 'y')}) == Ok());
+  CHECK(h("LCS a b") == Err("ERR Insufficient memory, failed allocating transient memory for LCS"));
+  CHECK(h("LCS a b LEN") ==
+        Err("ERR Insufficient memory, failed allocating transient memory for LCS"));
+}

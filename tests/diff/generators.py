@@ -2,7 +2,7 @@
 
 A stream is a list of `Step`s. Each command family is one function `family(g) -> Step`
 (registered in FAMILIES) that picks one of its small per-command generators; a new family
-(hashes, sets, lists, zsets, transactions) is a new function plus a FAMILIES entry.
+(lists, zsets, transactions, ...) is a new function plus a FAMILIES entry.
 
 A Step carries how its replies are compared, because some replies legitimately differ between
 two correct servers: KEYS order, TTL drift, RANDOMKEY, HELLO's id. `same(a, b)` is the

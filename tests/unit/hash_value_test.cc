@@ -26,7 +26,6 @@ using Map = std::map<std::string, std::string>;
 
 namespace {
 
-constexpr size_t kHuge = size_t{1} << 30;
 
 HashLimits lim(size_t entries, size_t value) {
   HashLimits l;

@@ -38,6 +38,7 @@ enum class Errc {
   LcsNotStrings,
   LcsLenWithIdx,
   LcsTooLong,
+  LcsNoMemory,
   // Sets and other counted replies.
   NotPositive,
   OutOfLongRange,  // a: low bound, b: high bound

@@ -1,8 +1,8 @@
 // HashTable<T, KeyOf>: a chained hash table keyed by bytes that resizes incrementally. During a
-// resize two tables coexist; every mutating call moves a bounded number of buckets (at most one
-// chain plus ten empty buckets) and the owner's timer calls rehash_for_us() to finish idle
-// tables, so no single request pays for a whole rehash. Buckets live in a BucketArray, so no
-// resize allocates more than one 256 KiB segment at a time.
+// resize two tables coexist; every find, insert, erase and random pick moves a bounded number of
+// buckets (at most one chain plus ten empty buckets) and the server timer finishes idle tables
+// through the RehashRegistry, so no single request pays for a whole rehash. Buckets live in a
+// BucketArray, so no resize allocates more than one 256 KiB segment at a time.
 //
 // Invariants: elements are unique by KeyOf::key(value); node addresses are stable for an
 // element's lifetime (other indexes may keep T*); when rehashing, buckets of table 0 below

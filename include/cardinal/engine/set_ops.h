@@ -1,8 +1,9 @@
 // Set algebra over SetValues: intersection iterates the smallest input and probes the others,
 // stopping at the first miss (so 2-member ∩ 1M-member costs 2 lookups whatever the argument
-// order); two intsets intersect by galloping over their sorted arrays. Union and difference
-// build their result the way Redis 7.0 does (a STORE result starts as an intset and converts
-// like SADD). Callers pass only existing sets; a missing key is the caller's empty-set case.
+// order); two intsets intersect by galloping over their sorted arrays. Intersection and
+// difference emit members to a sink; union builds a set the way Redis 7.0 builds a STORE result
+// (an intset first, converting like SADD). Callers pass only existing sets; a missing key is
+// the caller's empty-set case.
 // Event-loop thread only.
 #pragma once
 

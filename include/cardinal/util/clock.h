@@ -1,5 +1,6 @@
-// Time source for expiry and statistics. The server uses SystemClock; tests use ManualClock to
-// move time without sleeping. Not thread-safe: owned and read by the event-loop thread.
+// Time source for expiry and statistics. The server uses CachedClock (milliseconds read once
+// per command batch); tests use ManualClock to move time without sleeping. Not thread-safe: owned
+// and read by the event-loop thread.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Redis's glob dialect for KEYS, SCAN MATCH, CONFIG GET and PSUBSCRIBE: '*', '?', '[abc]',
+// Redis's glob dialect for KEYS, the SCAN family's MATCH and CONFIG GET: '*', '?', '[abc]',
 // '[^a-z]' (reversed ranges swap), '\' escapes; an unclosed '[' runs to the end of the pattern.
 // Binary safe; bytes compare as signed chars as Redis does. Pure; any thread.
 #pragma once
