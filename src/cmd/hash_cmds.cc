@@ -2,7 +2,6 @@
 // and HSCAN. Encodings and conversions are engine::HashValue's.
 #include <cmath>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "cardinal/cmd/families.h"
@@ -212,21 +211,15 @@ void hrandfield(CommandContext& ctx) {
         [&](std::string_view f, std::string_view v) { reply_field(ctx, f, v, with_values); });
     return;
   }
-  std::vector<HashValue::Entry> picked;
-  std::unordered_set<std::string> seen;
-  if (static_cast<size_t>(count) * 3 > h->size()) {  // dense: shuffle everything, keep a prefix
-    h->for_each([&](std::string_view f, std::string_view v) { picked.emplace_back(f, v); });
-    for (size_t i = 0; i < static_cast<size_t>(count); ++i)
-      std::swap(
-          picked[i],
-          picked[std::uniform_int_distribution<size_t>(i, picked.size() - 1)(ctx.server.rng)]);
-    picked.resize(static_cast<size_t>(count));
-  } else {
-    while (picked.size() < static_cast<size_t>(count)) {
-      HashValue::Entry e = h->random_entry(ctx.server.rng);
-      if (seen.insert(e.first).second) picked.push_back(std::move(e));
-    }
-  }
+  std::vector<HashValue::Entry> picked = distinct_sample<HashValue::Entry>(
+      h->size(), static_cast<size_t>(count), ctx.server.rng,
+      [&] {
+        std::vector<HashValue::Entry> all;
+        h->for_each([&](std::string_view f, std::string_view v) { all.emplace_back(f, v); });
+        return all;
+      },
+      [&] { return h->random_entry(ctx.server.rng); },
+      [](const HashValue::Entry& e) { return std::string_view(e.first); });
   items(picked.size());
   for (const auto& [f, v] : picked) reply_field(ctx, f, v, with_values);
 }
@@ -239,14 +232,16 @@ void hscan(CommandContext& ctx) {
   if (!h) return reply_scan(ctx, 0, {});
   ScanOptions opts;
   if (!parse_scan_options(ctx, 3, false, opts)) return;
-  std::vector<std::string> found;
-  int64_t budget = opts.max_steps();
-  do {
-    cursor = h->scan(cursor, [&](std::string_view f, std::string_view v) {
-      found.emplace_back(f);
-      found.emplace_back(v);
-    });
-  } while (cursor != 0 && --budget > 0 && static_cast<int64_t>(found.size() / 2) < opts.count);
+  std::vector<std::string> found;  // field, value, field, value, ...
+  cursor = scan_steps(
+      cursor, opts,
+      [&](uint64_t c) {
+        return h->scan(c, [&](std::string_view f, std::string_view v) {
+          found.emplace_back(f);
+          found.emplace_back(v);
+        });
+      },
+      [&] { return found.size() / 2; });
   std::vector<std::string_view> shown;
   for (size_t i = 0; i + 1 < found.size(); i += 2) {
     if (!opts.matches(found[i])) continue;

@@ -4,8 +4,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <span>
+#include <string>
 #include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "cardinal/cmd/context.h"
 
@@ -45,6 +50,40 @@ struct ScanOptions {
 };
 // Parses MATCH/COUNT (and TYPE when allow_type, i.e. SCAN itself) from argument `first` on.
 bool parse_scan_options(CommandContext& ctx, size_t first, bool allow_type, ScanOptions& out);
+// Steps a SCAN-family cursor: `step(cursor)` reports one cursor position's items and returns the
+// next cursor; stepping stops at cursor 0, once `items()` reaches COUNT, or after the step
+// budget (COUNT x 10). Returns the cursor to reply with.
+template <typename Step, typename Items>
+uint64_t scan_steps(uint64_t cursor, const ScanOptions& opts, Step&& step, Items&& items) {
+  int64_t budget = opts.max_steps();
+  do {
+    cursor = step(cursor);
+  } while (cursor != 0 && --budget > 0 && static_cast<int64_t>(items()) < opts.count);
+  return cursor;
+}
+
+// `count` distinct random items of a collection of `size` (REQUIRES: count < size), for SPOP,
+// SRANDMEMBER and HRANDFIELD. A dense request lists every item (`all()`) and keeps a shuffled
+// prefix; a sparse one draws (`draw()`) and rejects repeats by `key_of(item)`.
+template <typename Item, typename All, typename Draw, typename KeyOf>
+std::vector<Item> distinct_sample(size_t size, size_t count, std::mt19937_64& rng, All&& all,
+                                  Draw&& draw, KeyOf&& key_of) {
+  if (count * 3 > size) {
+    std::vector<Item> items = all();
+    for (size_t i = 0; i < count; ++i)
+      std::swap(items[i], items[std::uniform_int_distribution<size_t>(i, items.size() - 1)(rng)]);
+    items.resize(count);
+    return items;
+  }
+  std::vector<Item> out;
+  std::unordered_set<std::string> seen;
+  while (out.size() < count) {
+    Item item = draw();
+    if (seen.insert(std::string(key_of(item))).second) out.push_back(std::move(item));
+  }
+  return out;
+}
+
 // [cursor, [items...]] as every SCAN-family command replies.
 void reply_scan(CommandContext& ctx, uint64_t cursor, std::span<const std::string_view> items);
 

@@ -136,10 +136,12 @@ void scan(CommandContext& ctx) {
   ScanOptions opts;
   if (!parse_scan_options(ctx, 2, true, opts)) return;
   std::vector<std::string> keys;
-  int64_t budget = opts.max_steps();
-  do {
-    cursor = ctx.db().scan(cursor, [&](const DbEntry& e) { keys.push_back(e.key); });
-  } while (cursor != 0 && --budget > 0 && static_cast<int64_t>(keys.size()) < opts.count);
+  cursor = scan_steps(
+      cursor, opts,
+      [&](uint64_t c) {
+        return ctx.db().scan(c, [&](const DbEntry& e) { keys.push_back(e.key); });
+      },
+      [&] { return keys.size(); });
   std::vector<std::string_view> shown;
   for (const std::string& k : keys) {
     if (!opts.matches(k)) continue;

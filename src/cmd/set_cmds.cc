@@ -2,7 +2,6 @@
 // The multi-key algebra (SINTER, SUNION, SDIFF and their STORE forms) is in set_algebra_cmds.cc.
 #include <algorithm>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "cardinal/cmd/families.h"
@@ -80,23 +79,16 @@ void scard(CommandContext& ctx) {
   ctx.reply.integer(set ? static_cast<int64_t>(set->size()) : 0);
 }
 
-// `count` distinct random members (REQUIRES: count < set.size()). Dense requests shuffle the
-// whole membership; sparse ones draw and reject duplicates.
-std::vector<std::string> distinct_sample(SetValue& set, size_t count, std::mt19937_64& rng) {
-  std::vector<std::string> out;
-  if (count * 3 > set.size()) {
-    set.for_each([&](std::string_view m) { out.emplace_back(m); });
-    for (size_t i = 0; i < count; ++i)
-      std::swap(out[i], out[std::uniform_int_distribution<size_t>(i, out.size() - 1)(rng)]);
-    out.resize(count);
-    return out;
-  }
-  std::unordered_set<std::string> seen;
-  while (out.size() < count) {
-    std::string m = set.random_member(rng);
-    if (seen.insert(m).second) out.push_back(std::move(m));
-  }
-  return out;
+std::vector<std::string> sample_members(SetValue& set, size_t count, std::mt19937_64& rng) {
+  return distinct_sample<std::string>(
+      set.size(), count, rng,
+      [&] {
+        std::vector<std::string> all;
+        set.for_each([&](std::string_view m) { all.emplace_back(m); });
+        return all;
+      },
+      [&] { return set.random_member(rng); },
+      [](const std::string& m) { return std::string_view(m); });
 }
 
 void spop(CommandContext& ctx) {
@@ -122,7 +114,7 @@ void spop(CommandContext& ctx) {
     return;
   }
   std::vector<std::string> popped =
-      distinct_sample(*set, static_cast<size_t>(count), ctx.server.rng);
+      sample_members(*set, static_cast<size_t>(count), ctx.server.rng);
   ctx.reply.set(popped.size());
   for (const std::string& m : popped) {
     set->remove(m);
@@ -156,7 +148,7 @@ void srandmember(CommandContext& ctx) {
     return;
   }
   std::vector<std::string> picked =
-      distinct_sample(*set, static_cast<size_t>(count), ctx.server.rng);
+      sample_members(*set, static_cast<size_t>(count), ctx.server.rng);
   ctx.reply.array(picked.size());
   for (const std::string& m : picked) ctx.reply.bulk(m);
 }
@@ -186,10 +178,10 @@ void sscan(CommandContext& ctx) {
   ScanOptions opts;
   if (!parse_scan_options(ctx, 3, false, opts)) return;
   std::vector<std::string> found;
-  int64_t budget = opts.max_steps();
-  do {
-    cursor = set->scan(cursor, [&](std::string_view m) { found.emplace_back(m); });
-  } while (cursor != 0 && --budget > 0 && static_cast<int64_t>(found.size()) < opts.count);
+  cursor = scan_steps(
+      cursor, opts,
+      [&](uint64_t c) { return set->scan(c, [&](std::string_view m) { found.emplace_back(m); }); },
+      [&] { return found.size(); });
   std::vector<std::string_view> shown;
   for (const std::string& m : found)
     if (opts.matches(m)) shown.push_back(m);
