@@ -25,7 +25,8 @@ struct Self {
 std::vector<std::string> make_keys(size_t n) {
   std::vector<std::string> keys;
   keys.reserve(n);
-  for (size_t i = 0; i < n; ++i) keys.push_back("member:" + std::to_string(i * 2654435761u % 1000000007u));
+  for (size_t i = 0; i < n; ++i)
+    keys.push_back("member:" + std::to_string(i * 2654435761u % 1000000007u));
   return keys;
 }
 
@@ -47,9 +48,11 @@ void throughput(const std::vector<std::string>& keys) {
     t0 = Clock::now();
     for (const auto& k : keys) t.erase(k);
     double era = seconds_since(t0);
-    std::printf("cardinal HashTable    insert %6.1f ns/op  lookup %6.1f ns/op  erase %6.1f ns/op  (hits %zu)\n",
-                ins * 1e9 / static_cast<double>(n), look * 1e9 / static_cast<double>(n),
-                era * 1e9 / static_cast<double>(n), hits);
+    std::printf(
+        "cardinal HashTable    insert %6.1f ns/op  lookup %6.1f ns/op  erase %6.1f ns/op  (hits "
+        "%zu)\n",
+        ins * 1e9 / static_cast<double>(n), look * 1e9 / static_cast<double>(n),
+        era * 1e9 / static_cast<double>(n), hits);
   }
   {
     std::unordered_set<std::string> t;
@@ -63,9 +66,11 @@ void throughput(const std::vector<std::string>& keys) {
     t0 = Clock::now();
     for (const auto& k : keys) t.erase(k);
     double era = seconds_since(t0);
-    std::printf("std::unordered_set    insert %6.1f ns/op  lookup %6.1f ns/op  erase %6.1f ns/op  (hits %zu)\n",
-                ins * 1e9 / static_cast<double>(n), look * 1e9 / static_cast<double>(n),
-                era * 1e9 / static_cast<double>(n), hits);
+    std::printf(
+        "std::unordered_set    insert %6.1f ns/op  lookup %6.1f ns/op  erase %6.1f ns/op  (hits "
+        "%zu)\n",
+        ins * 1e9 / static_cast<double>(n), look * 1e9 / static_cast<double>(n),
+        era * 1e9 / static_cast<double>(n), hits);
   }
 }
 
@@ -82,9 +87,11 @@ void insert_latency(const char* name, const std::vector<std::string>& keys, Inse
   }
   std::vector<double> sorted = us;
   std::sort(sorted.begin(), sorted.end());
-  auto pct = [&](double p) { return sorted[static_cast<size_t>(p * static_cast<double>(sorted.size() - 1))]; };
-  std::printf("%-20s single-insert latency: p50 %.2f us  p99 %.2f us  p99.9 %.2f us  max %.1f us\n", name,
-              pct(0.5), pct(0.99), pct(0.999), sorted.back());
+  auto pct = [&](double p) {
+    return sorted[static_cast<size_t>(p * static_cast<double>(sorted.size() - 1))];
+  };
+  std::printf("%-20s single-insert latency: p50 %.2f us  p99 %.2f us  p99.9 %.2f us  max %.1f us\n",
+              name, pct(0.5), pct(0.99), pct(0.999), sorted.back());
 }
 
 }  // namespace
@@ -97,9 +104,11 @@ int main(int argc, char** argv) {
   throughput(keys);
   {
     cardinal::ds::HashTable<std::string, Self> t;
-    insert_latency("cardinal HashTable", keys, [&](const std::string& k) { t.find_or_insert(k, [&] { return k; }); });
-    std::printf("                     buckets %zu, overhead %.1f bytes/element beyond the strings\n",
-                t.bucket_count(), static_cast<double>(t.overhead_bytes()) / static_cast<double>(t.size()));
+    insert_latency("cardinal HashTable", keys,
+                   [&](const std::string& k) { t.find_or_insert(k, [&] { return k; }); });
+    std::printf(
+        "                     buckets %zu, overhead %.1f bytes/element beyond the strings\n",
+        t.bucket_count(), static_cast<double>(t.overhead_bytes()) / static_cast<double>(t.size()));
   }
   {
     std::unordered_set<std::string> t;

@@ -26,7 +26,6 @@ using Map = std::map<std::string, std::string>;
 
 namespace {
 
-
 HashLimits lim(size_t entries, size_t value) {
   HashLimits l;
   l.max_listpack_entries = entries;
