@@ -173,22 +173,30 @@ def hello_masked(a, b):
 
 # -- compound steps ------------------------------------------------------------------------
 
-def scan_all(call, args):
-    """Iterate SCAN from cursor 0 to 0 and return the key *set* (order, duplicates and the
-    cursor values are implementation details)."""
-    keys, cursor = set(), b"0"
+def _scan_to_end(call, command, cursor_index, label, collect):
+    """Iterate a SCAN-family command from cursor 0 back to 0 and return what `collect` gathered
+    from each batch as a sorted set (order, duplicates and cursor values are implementation
+    details); any reply that is not [cursor, batch] is returned as is."""
+    seen, cursor = set(), b"0"
     for _ in range(10000):
-        reply = call([args[0], cursor] + args[2:])
+        args = list(command)
+        args[cursor_index] = cursor
+        reply = call(args)
         if reply.kind != ARRAY or len(reply.value) != 2:
             return reply
         cur, batch = reply.value
         if cur.kind != BULK or batch.kind != ARRAY:
             return reply
-        keys.update(batch.value)
+        seen.update(collect(batch.value))
         cursor = cur.value
         if cursor == b"0":
-            return Reply("scan_keys", tuple(sorted(keys)))
-    return Reply("scan_keys_unfinished", tuple(sorted(keys)))
+            return Reply(label, tuple(sorted(seen)))
+    return Reply(label + "_unfinished", tuple(sorted(seen)))
+
+
+def scan_all(call, args):
+    """SCAN: the key set."""
+    return _scan_to_end(call, args, 1, "scan_keys", lambda items: items)
 
 
 def randomkey_exists(call, args):
@@ -664,6 +672,11 @@ def unordered(a, b):
     return a == b
 
 
+def sscan_all(call, args):
+    """SSCAN: the member set."""
+    return _scan_to_end(call, args, 2, "sscan_members", lambda items: items)
+
+
 def _members_of(call, key):
     reply = call([b"SMEMBERS", key])
     return set(reply.value) if reply.kind in (ARRAY, SET) else None
@@ -690,21 +703,6 @@ def srandmember_checked(call, args):
     distinct = len(set(got)) == len(got)
     return Reply("srandmember", (reply.kind, len(got), members_ok,
                                  distinct if len(args) < 3 or not args[2].startswith(b"-") else None))
-
-
-def sscan_all(call, args):
-    """SSCAN from cursor 0 to 0: the member set (cursors are implementation details)."""
-    members, cursor = set(), b"0"
-    for _ in range(10000):
-        reply = call([args[0], args[1], cursor] + args[3:])
-        if reply.kind != ARRAY or len(reply.value) != 2:
-            return reply
-        cur, batch = reply.value
-        members.update(batch.value)
-        cursor = cur.value
-        if cursor == b"0":
-            return Reply("sscan_members", tuple(sorted(members)))
-    return Reply("sscan_unfinished", tuple(sorted(members)))
 
 
 SET_MEMBERS = [b"1", b"2", b"3", b"-7", b"10", b"0", b"a", b"b", b"c", b"x" * 70, b"m\x00n",
@@ -837,19 +835,8 @@ def hrandfield_checked(call, args):
 
 
 def hscan_all(call, args):
-    """HSCAN from cursor 0 to 0: the set of (field, value) pairs."""
-    seen, cursor = set(), b"0"
-    for _ in range(10000):
-        reply = call([args[0], args[1], cursor] + args[3:])
-        if reply.kind != ARRAY or len(reply.value) != 2:
-            return reply
-        cur, batch = reply.value
-        flat = batch.value
-        seen.update(zip(flat[::2], flat[1::2]))
-        cursor = cur.value
-        if cursor == b"0":
-            return Reply("hscan_pairs", tuple(sorted(seen)))
-    return Reply("hscan_unfinished", tuple(sorted(seen)))
+    """HSCAN: the set of (field, value) pairs."""
+    return _scan_to_end(call, args, 2, "hscan_pairs", lambda flat: zip(flat[::2], flat[1::2]))
 
 
 HASH_FIELDS = [b"f1", b"f2", b"f3", b"n", b"x", b"", b"f" * 70, b"\x00\r\n"]
