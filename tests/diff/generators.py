@@ -626,9 +626,19 @@ def _command_getkeys(g):
     return step(g, "COMMAND", g.cased("GETKEYS"), name, *[g.key() for _ in range(count)])
 
 
+def _client_misc(g):
+    # CLIENT REPLY OFF/SKIP are left out: a reply that never comes would stall the stream.
+    return g.pick([(2, lambda: step(g, "CLIENT", g.cased("NO-EVICT"), g.rng.choice([b"on", b"OFF", b"maybe"]))),
+                   (2, lambda: step(g, "CLIENT", g.cased("REPLY"), g.rng.choice([b"ON", b"on", b"sometimes"]))),
+                   (1, lambda: step(g, "CLIENT", g.cased("GETREDIR"))),
+                   (1, lambda: step(g, "CONFIG", g.cased("RESETSTAT"))),
+                   (1, lambda: step(g, "LASTSAVE", same=non_negative_int)),
+                   (1, lambda: step(g, "FLUSHALL", *g.rng.choice([[], [b"ASYNC"], [b"sync"], [b"NOW"], [b"SYNC", b"x"]])))])()
+
+
 def connection(g):
     return g.pick([(3, _ping), (3, _echo), (2, _select), (3, _hello), (4, _client_name),
-                   (1, _reset), (1, _time), (2, _command_getkeys)])(g)
+                   (1, _reset), (1, _time), (2, _command_getkeys), (2, _client_misc)])(g)
 
 
 # -- errors --------------------------------------------------------------------------------
