@@ -2,7 +2,7 @@
 # work as root on a fresh bookworm machine; the build itself is CMake + ctest.
 SHELL := /bin/bash
 JOBS ?= 2
-BUILD_PKGS := cmake g++ make libboost-dev libspdlog-dev libfmt-dev libcli11-dev catch2 ccache
+BUILD_PKGS := cmake g++ make libboost-dev libspdlog-dev libfmt-dev libcli11-dev libjemalloc-dev catch2 ccache
 TEST_PKGS := $(BUILD_PKGS) clang redis-server redis-tools python3 python3-redis python3-pytest tmux
 RELEASE_DIR := build/release
 TEST_DIR := build/test

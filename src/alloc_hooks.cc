@@ -10,6 +10,12 @@
 
 namespace {
 
+// Which malloc the binary was linked with (CMake's CARDINAL_JEMALLOC), for INFO mem_allocator.
+const bool g_allocator_registered = [] {
+  cardinal::util::set_allocator_name(CARDINAL_ALLOCATOR);
+  return true;
+}();
+
 void* counted_alloc(std::size_t n) {
   void* p = std::malloc(n ? n : 1);
   if (!p) throw std::bad_alloc();

@@ -74,9 +74,9 @@ void incrbyfloat(CommandContext& ctx) {
   std::string text = util::format_long_double_human(result);
   ctx.reply.bulk(text);
   if (e) {
-    e->value = Value::text(std::move(text));
+    e->value = Value::text(text);
   } else {
-    ctx.db().set(ctx.arg(1), Value::text(std::move(text)));
+    ctx.db().set(ctx.arg(1), Value::text(text));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <exception>
+#include <stdexcept>
 #include <string>
 
 #include "cardinal/cmd/context.h"
@@ -132,6 +133,8 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   int64_t start = util::monotonic_us();
   try {
     spec.handler(ctx);
+  } catch (const std::length_error&) {  // a string past the engine's 4 GiB bound
+    ctx.error(Errc::StringTooLong);
   } catch (const std::exception& e) {
     ctx.error(Errc::Internal, e.what());
   }

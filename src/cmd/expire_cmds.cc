@@ -58,7 +58,7 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
   when += base_ms;
   DbEntry* e = ctx.db().find_for_write(ctx.arg(1));
   if (!e) return ctx.reply.integer(0);
-  int64_t current = e->expire_at_ms;
+  int64_t current = ctx.db().expire_of(*e);
   if (f.nx && current != kNoExpire) return ctx.reply.integer(0);
   if (f.xx && current == kNoExpire) return ctx.reply.integer(0);
   // No expiry counts as an infinite one: GT can never beat it, LT always does.
@@ -89,8 +89,9 @@ void pexpireat(CommandContext& ctx) {
 void ttl_generic(CommandContext& ctx, bool in_ms, bool absolute) {
   DbEntry* e = ctx.db().find_quiet(ctx.arg(1));
   if (!e) return ctx.reply.integer(-2);
-  if (e->expire_at_ms == kNoExpire) return ctx.reply.integer(-1);
-  int64_t v = absolute ? e->expire_at_ms : e->expire_at_ms - ctx.now_ms();
+  int64_t at = ctx.db().expire_of(*e);
+  if (at == kNoExpire) return ctx.reply.integer(-1);
+  int64_t v = absolute ? at : at - ctx.now_ms();
   if (v < 0) v = 0;
   // (v + 500) / 1000, written so an expiry near INT64_MAX cannot overflow (v >= 0 here).
   ctx.reply.integer(in_ms ? v : v / 1000 + (v % 1000 >= 500 ? 1 : 0));

@@ -71,7 +71,7 @@ void hsetnx(CommandContext& ctx) {
 void hget(CommandContext& ctx) {
   HashValue* h = read_hash(ctx, ctx.arg(1));
   if (ctx.failed) return;
-  const std::string* v = h ? h->get(ctx.arg(2)) : nullptr;
+  std::optional<std::string_view> v = h ? h->get(ctx.arg(2)) : std::nullopt;
   v ? ctx.reply.bulk(*v) : ctx.reply.null();
 }
 
@@ -80,7 +80,7 @@ void hmget(CommandContext& ctx) {
   if (ctx.failed) return;
   ctx.reply.array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
-    const std::string* v = h ? h->get(ctx.arg(i)) : nullptr;
+    std::optional<std::string_view> v = h ? h->get(ctx.arg(i)) : std::nullopt;
     v ? ctx.reply.bulk(*v) : ctx.reply.null();
   }
 }
@@ -111,7 +111,7 @@ void hexists(CommandContext& ctx) {
 void hstrlen(CommandContext& ctx) {
   HashValue* h = read_hash(ctx, ctx.arg(1));
   if (ctx.failed) return;
-  const std::string* v = h ? h->get(ctx.arg(2)) : nullptr;
+  std::optional<std::string_view> v = h ? h->get(ctx.arg(2)) : std::nullopt;
   ctx.reply.integer(v ? static_cast<int64_t>(v->size()) : 0);
 }
 
@@ -121,7 +121,7 @@ void hincrby(CommandContext& ctx) {
   HashValue* h = hash_for_write(ctx, ctx.arg(1));
   if (!h) return;
   int64_t current = 0;
-  if (const std::string* v = h->get(ctx.arg(2)); v && !util::parse_i64(*v, current))
+  if (std::optional<std::string_view> v = h->get(ctx.arg(2)); v && !util::parse_i64(*v, current))
     return ctx.error(Errc::HashValueNotInteger);
   int64_t result;
   if (__builtin_add_overflow(current, delta, &result)) return ctx.error(Errc::IncrOverflow);
@@ -136,7 +136,8 @@ void hincrbyfloat(CommandContext& ctx) {
   HashValue* h = hash_for_write(ctx, ctx.arg(1));
   if (!h) return;
   long double current = 0;
-  if (const std::string* v = h->get(ctx.arg(2)); v && !util::parse_long_double(*v, current))
+  if (std::optional<std::string_view> v = h->get(ctx.arg(2));
+      v && !util::parse_long_double(*v, current))
     return ctx.error(Errc::HashValueNotFloat);
   long double result = current + delta;
   if (std::isnan(result) || std::isinf(result)) return ctx.error(Errc::NanOrInfinity);

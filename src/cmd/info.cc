@@ -138,7 +138,7 @@ void memory_section(InfoWriter& w, ServerState& s) {
   w.field("maxmemory_human", human_bytes(static_cast<uint64_t>(s.settings().maxmemory)));
   w.field("maxmemory_policy", s.settings().maxmemory_policy);
   w.field("mem_fragmentation_ratio", ratio);
-  w.field("mem_allocator", "libc");
+  w.field("mem_allocator", util::allocator_name());
   w.field("lazyfree_pending_objects", 0);
 }
 

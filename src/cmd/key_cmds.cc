@@ -48,9 +48,7 @@ void rename_generic(CommandContext& ctx, bool only_if_absent) {
     if (only_if_absent) return ctx.reply.integer(0);
     ctx.db().remove(dst);
   }
-  std::optional<DbEntry> moved = ctx.db().take(src);
-  moved->key = std::string(dst);
-  ctx.db().insert(std::move(*moved));
+  ctx.db().insert(dst, std::move(*ctx.db().take(src)));
   only_if_absent ? ctx.reply.integer(1) : ctx.reply.ok();
 }
 
@@ -84,7 +82,7 @@ void move(CommandContext& ctx) {
   if (!e) return ctx.reply.integer(0);
   engine::Database& dst = ctx.server.keyspace.db(target);
   if (dst.find_for_write(ctx.arg(1))) return ctx.reply.integer(0);
-  dst.insert(std::move(*ctx.db().take(ctx.arg(1))));
+  dst.insert(ctx.arg(1), std::move(*ctx.db().take(ctx.arg(1))));
   ctx.reply.integer(1);
 }
 
@@ -113,8 +111,7 @@ void copy(CommandContext& ctx) {
     if (!replace) return ctx.reply.integer(0);
     dst.remove(dst_key);
   }
-  DbEntry copy{std::string(dst_key), e->value.duplicate(), e->expire_at_ms, ctx.now_ms()};
-  dst.insert(std::move(copy));
+  dst.insert(dst_key, engine::DetachedEntry{e->value.duplicate(), ctx.db().expire_of(*e)});
   ctx.reply.integer(1);
 }
 
@@ -124,10 +121,10 @@ void keys(CommandContext& ctx) {
   std::vector<const DbEntry*> found;
   ctx.db().for_each([&](const DbEntry& e) {
     if (ctx.db().is_expired(e)) return;
-    if (all || util::glob_match(pattern, e.key)) found.push_back(&e);
+    if (all || util::glob_match(pattern, e.key())) found.push_back(&e);
   });
   ctx.reply.array(found.size());
-  for (const DbEntry* e : found) ctx.reply.bulk(e->key);
+  for (const DbEntry* e : found) ctx.reply.bulk(e->key());
 }
 
 void scan(CommandContext& ctx) {
@@ -139,7 +136,7 @@ void scan(CommandContext& ctx) {
   cursor = scan_steps(
       cursor, opts,
       [&](uint64_t c) {
-        return ctx.db().scan(c, [&](const DbEntry& e) { keys.push_back(e.key); });
+        return ctx.db().scan(c, [&](const DbEntry& e) { keys.emplace_back(e.key()); });
       },
       [&] { return keys.size(); });
   std::vector<std::string_view> shown;
@@ -157,7 +154,7 @@ void scan(CommandContext& ctx) {
 void randomkey(CommandContext& ctx) {
   const DbEntry* e = ctx.db().random_entry(ctx.server.rng);
   if (!e) return ctx.reply.null();
-  ctx.reply.bulk(e->key);
+  ctx.reply.bulk(e->key());
 }
 
 void dbsize(CommandContext& ctx) {

@@ -31,7 +31,7 @@ void object_idletime(CommandContext& ctx) {
   if (lfu_policy(ctx)) {
     return ctx.error(Errc::IdleTimeUnderLfu);
   }
-  ctx.reply.integer((ctx.now_ms() - e->last_access_ms) / 1000);
+  ctx.reply.integer(e->idle_seconds(ctx.now_ms()));
 }
 
 void object_freq(CommandContext& ctx) {

@@ -79,9 +79,9 @@ void debug(CommandContext& ctx) {
     if (!e) return ctx.error(Errc::NoSuchKey);
     std::string line =
         "Value at:0x0 refcount:1 encoding:" +
-        std::string(engine::encoding_name(e->value.encoding())) +
-        " serializedlength:" + std::to_string(e->value.string_length()) +
-        " lru:0 lru_seconds_idle:" + std::to_string((ctx.now_ms() - e->last_access_ms) / 1000);
+        std::string(engine::encoding_name(e->value.encoding())) + " serializedlength:" +
+        std::to_string(e->value.is_string() ? e->value.string_length() : e->value.memory_bytes()) +
+        " lru:0 lru_seconds_idle:" + std::to_string(e->idle_seconds(ctx.now_ms()));
     return ctx.reply.simple(line);
   }
   if (CommandContext::is(sub, "HELP") && ctx.argc() == 2) {

@@ -222,9 +222,7 @@ void append(CommandContext& ctx) {
     return ctx.reply.integer(static_cast<int64_t>(ctx.arg(2).size()));
   }
   if (!check_length(ctx, e->value.string_length() + ctx.arg(2).size())) return;
-  std::string& bytes = e->value.mutable_raw();
-  bytes.append(ctx.arg(2));
-  ctx.reply.integer(static_cast<int64_t>(bytes.size()));
+  ctx.reply.integer(static_cast<int64_t>(e->value.append(ctx.arg(2))));
 }
 
 void strlen_cmd(CommandContext& ctx) {
@@ -260,12 +258,8 @@ void setrange(CommandContext& ctx) {
   size_t current = e ? e->value.string_length() : 0;
   if (value.empty()) return ctx.reply.integer(static_cast<int64_t>(current));
   if (!check_length(ctx, static_cast<uint64_t>(offset) + value.size())) return;
-  if (!e) e = &ctx.db().set(ctx.arg(1), Value::raw_string(std::string()));
-  std::string& bytes = e->value.mutable_raw();
-  auto off = static_cast<size_t>(offset);
-  if (bytes.size() < off + value.size()) bytes.resize(off + value.size(), '\0');
-  bytes.replace(off, value.size(), value);
-  ctx.reply.integer(static_cast<int64_t>(bytes.size()));
+  if (!e) e = &ctx.db().set(ctx.arg(1), Value::raw_string(""));
+  ctx.reply.integer(static_cast<int64_t>(e->value.set_range(static_cast<size_t>(offset), value)));
 }
 
 constexpr CommandSpec kStringCommands[] = {

@@ -4,18 +4,19 @@
 
 namespace cardinal::engine {
 
-const std::string* HashValue::get(std::string_view field) const {
+std::optional<std::string_view> HashValue::get(std::string_view field) const {
   if (encoding_ == Encoding::HashTable) {
-    const Entry* e = table_.peek(field);
-    return e ? &e->second : nullptr;
+    const Field* f = table_.peek(field);
+    if (!f) return std::nullopt;
+    return f->part(1);
   }
   for (const Entry& e : pairs_)
-    if (e.first == field) return &e.second;
-  return nullptr;
+    if (e.first == field) return e.second;
+  return std::nullopt;
 }
 
 void HashValue::convert_to_table() {
-  for (Entry& e : pairs_) table_.find_or_insert(e.first, [&] { return std::move(e); });
+  for (const Entry& e : pairs_) table_.insert_new(Field::make({e.first, e.second}));
   pairs_.clear();
   pairs_.shrink_to_fit();
   encoding_ = Encoding::HashTable;
@@ -26,8 +27,14 @@ bool HashValue::set(std::string_view field, std::string_view value, const HashLi
       (field.size() > limits.max_listpack_value || value.size() > limits.max_listpack_value))
     convert_to_table();
   if (encoding_ == Encoding::HashTable) {
-    auto [e, created] = table_.find_or_insert(field, [&] { return Entry(field, value); });
-    if (!created) e->second.assign(value);
+    auto [f, created] = table_.find_or_insert(field, [&] { return Field::make({field, value}); });
+    if (!created) {
+      if (f->part(1).size() == value.size()) {
+        f->overwrite(1, value);
+      } else {
+        Field::destroy(table_.replace(f, Field::make({field, value})));
+      }
+    }
     return created;
   }
   bool created = true;
@@ -56,15 +63,28 @@ bool HashValue::remove(std::string_view field) {
 HashValue::Entry HashValue::random_entry(std::mt19937_64& rng) {
   if (encoding_ == Encoding::ListPack)
     return pairs_[std::uniform_int_distribution<size_t>(0, pairs_.size() - 1)(rng)];
-  return *table_.random_element(rng);
+  const Field* f = table_.random_element(rng);
+  return Entry(f->part(0), f->part(1));
 }
 
 std::unique_ptr<HashValue> HashValue::clone() const {
   auto copy = std::make_unique<HashValue>();
   copy->encoding_ = encoding_;
   copy->pairs_ = pairs_;
-  table_.for_each([&](const Entry& e) { copy->table_.find_or_insert(e.first, [&] { return e; }); });
+  table_.for_each([&](const Field& f) {
+    copy->table_.insert_new(Field::make({f.part(0), f.part(1)}));
+  });
   return copy;
+}
+
+size_t HashValue::memory_bytes() const {
+  size_t bytes = pairs_.capacity() * sizeof(Entry) + table_.bucket_bytes();
+  for (const Entry& e : pairs_) {
+    if (e.first.capacity() > 15) bytes += e.first.capacity() + 1;
+    if (e.second.capacity() > 15) bytes += e.second.capacity() + 1;
+  }
+  table_.for_each([&](const Field& f) { bytes += f.requested_bytes(); });
+  return bytes;
 }
 
 }  // namespace cardinal::engine

@@ -1,6 +1,28 @@
 #include "cardinal/engine/keyspace.h"
 
+#include <cstring>
+#include <new>
+
 namespace cardinal::engine {
+
+DbEntry* DbEntry::make(std::string_view key, Value value, int64_t now_ms) {
+  size_t bytes = sizeof(DbEntry) + util::varint_size(key.size()) + key.size();
+  auto* e = new (::operator new(bytes)) DbEntry(std::move(value), now_ms);
+  char* p = util::varint_put(e->key_bytes(), key.size());
+  if (!key.empty()) std::memcpy(p, key.data(), key.size());
+  return e;
+}
+
+void DbEntry::Traits::destroy(DbEntry* e) {
+  e->~DbEntry();
+  ::operator delete(e);
+}
+
+namespace {
+size_t entry_size(std::string_view key) {
+  return sizeof(DbEntry) + util::varint_size(key.size()) + key.size();
+}
+}  // namespace
 
 namespace {
 // Keys sampled per active-expiry round; another round runs while more than a tenth of a
@@ -21,7 +43,7 @@ DbEntry* Database::lookup(std::string_view key) {
 DbEntry* Database::find_for_read(std::string_view key) {
   DbEntry* e = lookup(key);
   if (e) {
-    e->last_access_ms = clock_->now_ms();
+    e->touch(clock_->now_ms());
     ++stats_->keyspace_hits;
   } else {
     ++stats_->keyspace_misses;
@@ -31,7 +53,7 @@ DbEntry* Database::find_for_read(std::string_view key) {
 
 DbEntry* Database::find_for_write(std::string_view key) {
   DbEntry* e = lookup(key);
-  if (e) e->last_access_ms = clock_->now_ms();
+  if (e) e->touch(clock_->now_ms());
   return e;
 }
 
@@ -39,33 +61,42 @@ DbEntry* Database::find_quiet(std::string_view key) {
   return lookup(key);
 }
 
+DbEntry* Database::link_new(std::string_view key, Value value) {
+  DbEntry* e = DbEntry::make(key, std::move(value), clock_->now_ms());
+  entry_bytes_ += entry_size(key);
+  return e;
+}
+
 DbEntry& Database::set(std::string_view key, Value value, bool keep_ttl) {
-  auto [e, created] = main_.find_or_insert(key, [&] {
-    return DbEntry{std::string(key), Value::integer(0), kNoExpire, 0};
-  });
-  if (!created && is_expired(*e)) ++stats_->expired_keys;  // replaced while logically gone
-  if (!created && !keep_ttl && e->expire_at_ms != kNoExpire) {
-    expires_.erase(key);
-    e->expire_at_ms = kNoExpire;
-  } else if (!created && keep_ttl && is_expired(*e)) {
-    // An expired predecessor's TTL must not leak into the new value.
-    expires_.erase(key);
-    e->expire_at_ms = kNoExpire;
+  bool created = false;
+  DbEntry* e = main_
+                   .find_or_insert(key,
+                                   [&] {
+                                     created = true;
+                                     return link_new(key, std::move(value));
+                                   })
+                   .first;
+  if (created) return *e;
+  if (is_expired(*e)) {
+    ++stats_->expired_keys;  // replaced while logically gone
+    // An expired predecessor's TTL must not leak into the new value, even under KEEPTTL.
+    persist(*e);
+  } else if (!keep_ttl) {
+    persist(*e);
   }
   e->value = std::move(value);
-  e->last_access_ms = clock_->now_ms();
+  e->touch(clock_->now_ms());
   return *e;
 }
 
-DbEntry& Database::insert(DbEntry entry) {
-  if (DbEntry* stale = main_.find(entry.key)) {  // only an expired one may remain (REQUIRES)
+DbEntry& Database::insert(std::string_view key, DetachedEntry detached) {
+  if (DbEntry* stale = main_.find(key)) {  // only an expired one may remain (REQUIRES)
     delete_entry(*stale);
     ++stats_->expired_keys;
   }
-  std::string key = entry.key;
-  int64_t expire = entry.expire_at_ms;
-  DbEntry* e = main_.find_or_insert(key, [&] { return std::move(entry); }).first;
-  if (expire != kNoExpire) expires_.find_or_insert(key, [e] { return e; });
+  DbEntry* e = link_new(key, std::move(detached.value));
+  main_.insert_new(e);
+  if (detached.expire_at_ms != kNoExpire) set_expire(*e, detached.expire_at_ms);
   return *e;
 }
 
@@ -78,38 +109,50 @@ bool Database::remove(std::string_view key) {
   return live;
 }
 
-std::optional<DbEntry> Database::take(std::string_view key) {
+std::optional<DetachedEntry> Database::take(std::string_view key) {
   DbEntry* e = lookup(key);
   if (!e) return std::nullopt;
-  if (e->expire_at_ms != kNoExpire) expires_.erase(key);
-  return main_.take(key);
+  DetachedEntry out{std::move(e->value), expire_of(*e)};
+  delete_entry(*e);
+  return out;
 }
 
 void Database::delete_entry(DbEntry& e) {
-  // e.key stays valid until each table has matched it: take() compares before it moves.
-  if (e.expire_at_ms != kNoExpire) expires_.erase(e.key);
-  main_.erase(e.key);
+  // The key bytes live in the entry, so the expiry goes first and the entry is freed last.
+  std::string_view key = e.key();
+  if (e.has_expire()) expires_.erase(key);
+  entry_bytes_ -= entry_size(key);
+  DbEntry* unlinked = main_.unlink(key);
+  DbEntry::Traits::destroy(unlinked);
 }
 
 void Database::set_expire(DbEntry& entry, int64_t at_ms) {
-  if (entry.expire_at_ms == kNoExpire) expires_.find_or_insert(entry.key, [&] { return &entry; });
-  entry.expire_at_ms = at_ms;
+  if (!entry.has_expire()) {
+    expires_.find_or_insert(entry.key(), [&] { return ExpireRecord{&entry, at_ms}; });
+    entry.has_expire_ = true;
+  }
+  expires_.find(entry.key())->at_ms = at_ms;
 }
 
 bool Database::persist(DbEntry& entry) {
-  if (entry.expire_at_ms == kNoExpire) return false;
-  expires_.erase(entry.key);
-  entry.expire_at_ms = kNoExpire;
+  if (!entry.has_expire()) return false;
+  expires_.erase(entry.key());
+  entry.has_expire_ = false;
   return true;
+}
+
+int64_t Database::expire_of(const DbEntry& entry) const {
+  if (!entry.has_expire()) return kNoExpire;
+  return expires_.peek(entry.key())->at_ms;
 }
 
 int64_t Database::average_ttl_ms() const {
   if (expires_.empty()) return 0;
   int64_t now = clock_->now_ms();
   int64_t sum = 0, n = 0;
-  expires_.for_each([&](DbEntry* const& e) {
+  expires_.for_each([&](const ExpireRecord& r) {
     if (n >= 1000) return;
-    sum += std::max<int64_t>(0, e->expire_at_ms - now);
+    sum += std::max<int64_t>(0, r.at_ms - now);
     ++n;
   });
   return n ? sum / n : 0;
@@ -118,6 +161,7 @@ int64_t Database::average_ttl_ms() const {
 void Database::clear() {
   expires_.clear();
   main_.clear();
+  entry_bytes_ = 0;
   expire_cursor_ = 0;
 }
 
@@ -135,13 +179,14 @@ const DbEntry* Database::random_entry(std::mt19937_64& rng) {
 size_t Database::active_expire(int64_t deadline_us) {
   size_t deleted = 0;
   std::vector<std::string> dead;
+  int64_t now = clock_->now_ms();
   while (!expires_.empty()) {
     size_t sampled = 0;
     dead.clear();
     do {
-      expire_cursor_ = expires_.scan(expire_cursor_, [&](DbEntry* const& e) {
+      expire_cursor_ = expires_.scan(expire_cursor_, [&](const ExpireRecord& r) {
         ++sampled;
-        if (is_expired(*e)) dead.push_back(e->key);
+        if (now > r.at_ms) dead.emplace_back(r.entry->key());
       });
     } while (sampled < kExpireSamplesPerRound && expire_cursor_ != 0);
     for (const std::string& key : dead) {

@@ -37,7 +37,7 @@ void SetValue::convert_to_table() {
   char buf[24];
   for (int64_t v : ints_) {
     std::string_view m = render(v, buf);
-    table_.find_or_insert(m, [&] { return std::string(m); });
+    table_.insert_new(Member::make({m}));
   }
   ints_.clear();
   ints_.shrink_to_fit();
@@ -56,7 +56,7 @@ bool SetValue::add(std::string_view member, size_t max_intset_entries) {
     }
     convert_to_table();
   }
-  return table_.find_or_insert(member, [&] { return std::string(member); }).second;
+  return table_.find_or_insert(member, [&] { return Member::make({member}); }).second;
 }
 
 bool SetValue::remove(std::string_view member) {
@@ -75,15 +75,21 @@ std::string SetValue::random_member(std::mt19937_64& rng) {
     return std::string(
         render(ints_[std::uniform_int_distribution<size_t>(0, ints_.size() - 1)(rng)], buf));
   }
-  return *table_.random_element(rng);
+  return std::string(table_.random_element(rng)->key());
 }
 
 std::unique_ptr<SetValue> SetValue::clone() const {
   auto copy = std::make_unique<SetValue>();
   copy->encoding_ = encoding_;
   copy->ints_ = ints_;
-  table_.for_each([&](const std::string& m) { copy->table_.find_or_insert(m, [&] { return m; }); });
+  table_.for_each([&](const Member& m) { copy->table_.insert_new(Member::make({m.key()})); });
   return copy;
+}
+
+size_t SetValue::memory_bytes() const {
+  size_t bytes = ints_.capacity() * sizeof(int64_t) + table_.bucket_bytes();
+  table_.for_each([&](const Member& m) { bytes += m.requested_bytes(); });
+  return bytes;
 }
 
 }  // namespace cardinal::engine

@@ -8,7 +8,15 @@ namespace {
 std::atomic<size_t> g_allocated{0};
 std::atomic<size_t> g_peak{0};
 std::atomic<bool> g_enabled{false};
+std::atomic<const char*> g_allocator_name{"libc"};
 }  // namespace
+
+const char* allocator_name() {
+  return g_allocator_name.load(std::memory_order_relaxed);
+}
+void set_allocator_name(const char* name) {
+  g_allocator_name.store(name, std::memory_order_relaxed);
+}
 
 bool alloc_tracking_enabled() {
   return g_enabled.load(std::memory_order_relaxed);

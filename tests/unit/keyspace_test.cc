@@ -13,6 +13,7 @@
 
 using cardinal::engine::Database;
 using cardinal::engine::DbEntry;
+using cardinal::engine::DetachedEntry;
 using cardinal::engine::Keyspace;
 using cardinal::engine::kNoExpire;
 using cardinal::engine::Value;
@@ -96,19 +97,19 @@ TEST_CASE_METHOD(Fixture, "Lazy expiry happens only once now > expire_at", "[key
 TEST_CASE_METHOD(Fixture, "set clears the TTL unless keep_ttl", "[keyspace]") {
   db.set_expire(db.set("k", val("v1")), now() + 1000);
   db.set("k", val("v2"));
-  REQUIRE(db.find_quiet("k")->expire_at_ms == kNoExpire);
+  REQUIRE(db.expire_of(*db.find_quiet("k")) == kNoExpire);
   REQUIRE(db.expires_count() == 0);
 
   db.set_expire(*db.find_quiet("k"), now() + 1000);
   DbEntry& kept = db.set("k", val("v3"), /*keep_ttl=*/true);
-  REQUIRE(kept.expire_at_ms == now() + 1000);
+  REQUIRE(db.expire_of(kept) == now() + 1000);
   REQUIRE(db.expires_count() == 1);
   REQUIRE(str(&kept) == "v3");
 
   // A dead predecessor's TTL is not inherited by the new value.
   clock.advance_ms(1001);
   DbEntry& fresh = db.set("k", val("v4"), /*keep_ttl=*/true);
-  REQUIRE(fresh.expire_at_ms == kNoExpire);
+  REQUIRE(db.expire_of(fresh) == kNoExpire);
   REQUIRE(db.expires_count() == 0);
   clock.advance_ms(1'000'000);
   REQUIRE(str(db.find_for_read("k")) == "v4");
@@ -117,7 +118,7 @@ TEST_CASE_METHOD(Fixture, "set clears the TTL unless keep_ttl", "[keyspace]") {
   db.set_expire(fresh, now() + 5);
   db.set_expire(fresh, now() + 50);
   REQUIRE(db.expires_count() == 1);
-  REQUIRE(fresh.expire_at_ms == now() + 50);
+  REQUIRE(db.expire_of(fresh) == now() + 50);
 }
 
 TEST_CASE_METHOD(Fixture, "persist removes the expiry once", "[keyspace]") {
@@ -125,7 +126,7 @@ TEST_CASE_METHOD(Fixture, "persist removes the expiry once", "[keyspace]") {
   REQUIRE_FALSE(db.persist(e));
   db.set_expire(e, now() + 10);
   REQUIRE(db.persist(e));
-  REQUIRE(e.expire_at_ms == kNoExpire);
+  REQUIRE(db.expire_of(e) == kNoExpire);
   REQUIRE(db.expires_count() == 0);
   REQUIRE_FALSE(db.persist(e));
   clock.advance_ms(100);
@@ -137,18 +138,16 @@ TEST_CASE_METHOD(Fixture, "take and insert carry the expiry", "[keyspace]") {
   db.set("plain", val("p"));
   auto taken = db.take("src");
   REQUIRE(taken.has_value());
-  REQUIRE(taken->key == "src");
   REQUIRE(taken->expire_at_ms == now() + 500);
   REQUIRE(db.size() == 1);
   REQUIRE(db.expires_count() == 0);
   REQUIRE(db.find_quiet("src") == nullptr);
 
   // RENAME-style: same entry under a new key, in another database.
-  taken->key = "dst";
   Database& other = ks.db(1);
-  DbEntry& moved = other.insert(std::move(*taken));
-  REQUIRE(moved.key == "dst");
-  REQUIRE(moved.expire_at_ms == now() + 500);
+  DbEntry& moved = other.insert("dst", std::move(*taken));
+  REQUIRE(moved.key() == "dst");
+  REQUIRE(other.expire_of(moved) == now() + 500);
   REQUIRE(other.expires_count() == 1);
   REQUIRE(str(other.find_quiet("dst")) == "payload");
   clock.advance_ms(501);
@@ -173,8 +172,8 @@ TEST_CASE_METHOD(Fixture, "insert replaces a dead entry that was never reclaimed
   // has reclaimed yet is still in the table; insert must not keep it (and drop the new entry).
   db.set_expire(db.set("k", val("old")), now() + 10);
   clock.advance_ms(11);
-  DbEntry& e = db.insert(DbEntry{"k", val("new"), kNoExpire, now()});
-  CHECK(e.expire_at_ms == kNoExpire);
+  DbEntry& e = db.insert("k", DetachedEntry{val("new"), kNoExpire});
+  CHECK(db.expire_of(e) == kNoExpire);
   CHECK(db.expires_count() == 0);
   DbEntry* found = db.find_for_read("k");
   REQUIRE(found != nullptr);
@@ -207,8 +206,8 @@ TEST_CASE_METHOD(Fixture, "random_entry returns only live keys", "[keyspace]") {
     const DbEntry* e = db.random_entry(rng);
     REQUIRE(e != nullptr);
     REQUIRE_FALSE(db.is_expired(*e));
-    REQUIRE(live.count(e->key) == 1);
-    drawn.insert(e->key);
+    REQUIRE(live.count(std::string(e->key())) == 1);
+    drawn.insert(std::string(e->key()));
   }
   REQUIRE(drawn.size() > 150);           // and not stuck on a few keys
   REQUIRE(ks.stats().expired_keys > 0);  // dead candidates were deleted on the way
@@ -231,7 +230,7 @@ TEST_CASE_METHOD(Fixture, "random_entry never returns an expired key, even when 
   const DbEntry* e = db.random_entry(rng);
   REQUIRE(e != nullptr);
   CHECK_FALSE(db.is_expired(*e));
-  CHECK(e->key == "alive");
+  CHECK(e->key() == "alive");
 
   // Only dead keys: the answer must be "no key".
   Database& d1 = ks.db(1);
@@ -321,17 +320,30 @@ TEST_CASE_METHOD(Fixture, "keyspace hit and miss statistics", "[keyspace]") {
 }
 
 TEST_CASE_METHOD(Fixture, "reads update the access time, quiet lookups do not", "[keyspace]") {
-  int64_t t0 = now();
+  auto idle = [&] { return db.find_quiet("k")->idle_seconds(now()); };
   db.set("k", val("v"));
-  REQUIRE(db.find_quiet("k")->last_access_ms == t0);
-  clock.advance_ms(50);
+  REQUIRE(idle() == 0);
+  clock.advance_ms(5000);
   db.find_quiet("k");
-  REQUIRE(db.find_quiet("k")->last_access_ms == t0);
+  REQUIRE(idle() == 5);
   db.find_for_read("k");
-  REQUIRE(db.find_quiet("k")->last_access_ms == t0 + 50);
-  clock.advance_ms(50);
+  REQUIRE(idle() == 0);
+  clock.advance_ms(7000);
   db.find_for_write("k");
-  REQUIRE(db.find_quiet("k")->last_access_ms == t0 + 100);
+  REQUIRE(idle() == 0);
+  clock.advance_ms(3000);
+  REQUIRE(idle() == 3);
+}
+
+TEST_CASE_METHOD(Fixture, "idle time wraps like Redis's 24-bit LRU clock", "[keyspace]") {
+  db.set("k", val("v"));
+  // Across the wrap of the 24-bit seconds clock the idle time is still right.
+  int64_t wrap_ms = int64_t{1 << 24} * 1000;
+  int64_t start = now();
+  clock.advance_ms(wrap_ms - start % wrap_ms - 2000);  // two seconds before a wrap
+  db.find_for_read("k");
+  clock.advance_ms(10'000);
+  REQUIRE(db.find_quiet("k")->idle_seconds(now()) == 10);
 }
 
 TEST_CASE_METHOD(Fixture, "average_ttl_ms over the expiry index", "[keyspace]") {
@@ -391,7 +403,7 @@ TEST_CASE_METHOD(Fixture, "Database scan visits every key once when nothing chan
   std::multiset<std::string> seen;
   uint64_t cursor = 0;
   do {
-    cursor = db.scan(cursor, [&](const DbEntry& e) { seen.insert(e.key); });
+    cursor = db.scan(cursor, [&](const DbEntry& e) { seen.insert(std::string(e.key())); });
   } while (cursor != 0);
   REQUIRE(seen.size() == 500);
   for (int i = 0; i < 500; ++i) REQUIRE(seen.count("k" + std::to_string(i)) == 1);

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -16,7 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "cardinal/ds/hash_table.h"
+#include "cardinal/ds/intrusive_hash_table.h"
+#include "cardinal/ds/packed_node.h"
 
 namespace cardinal::engine {
 
@@ -33,7 +35,8 @@ class HashValue {
   Encoding encoding() const { return encoding_; }
   size_t size() const { return encoding_ == Encoding::ListPack ? pairs_.size() : table_.size(); }
 
-  const std::string* get(std::string_view field) const;
+  // The value of `field`; the view is valid until the hash is next modified.
+  std::optional<std::string_view> get(std::string_view field) const;
   // Inserts or overwrites; true when the field is new. Converts when the count passes the limit.
   bool set(std::string_view field, std::string_view value, const HashLimits& limits);
   bool remove(std::string_view field);
@@ -43,8 +46,7 @@ class HashValue {
     if (encoding_ == Encoding::ListPack) {
       for (const Entry& e : pairs_) fn(std::string_view(e.first), std::string_view(e.second));
     } else {
-      table_.for_each(
-          [&](const Entry& e) { fn(std::string_view(e.first), std::string_view(e.second)); });
+      table_.for_each([&](const Field& f) { fn(f.part(0), f.part(1)); });
     }
   }
 
@@ -55,23 +57,24 @@ class HashValue {
       for_each(fn);
       return 0;
     }
-    return table_.scan(
-        cursor, [&](Entry& e) { fn(std::string_view(e.first), std::string_view(e.second)); });
+    return table_.scan(cursor, [&](const Field& f) { fn(f.part(0), f.part(1)); });
   }
 
   // A uniformly chosen entry (REQUIRES: size() > 0).
   Entry random_entry(std::mt19937_64& rng);
   std::unique_ptr<HashValue> clone() const;
 
+  // Bytes this hash holds on the heap beyond the HashValue object (requested sizes).
+  size_t memory_bytes() const;
+
  private:
-  struct FieldKey {
-    static std::string_view key(const Entry& e) { return e.first; }
-  };
+  // A hashtable entry: one allocation of link, field and value.
+  using Field = ds::PackedNode<2>;
   void convert_to_table();
 
   Encoding encoding_ = Encoding::ListPack;
   std::vector<Entry> pairs_;
-  ds::HashTable<Entry, FieldKey> table_;
+  ds::IntrusiveHashTable<Field::Traits> table_;
 };
 
 }  // namespace cardinal::engine

@@ -12,18 +12,71 @@
 #include <vector>
 
 #include "cardinal/ds/hash_table.h"
+#include "cardinal/ds/intrusive_hash_table.h"
 #include "cardinal/engine/value.h"
 #include "cardinal/util/clock.h"
+#include "cardinal/util/varint.h"
 
 namespace cardinal::engine {
 
 constexpr int64_t kNoExpire = -1;
 
-struct DbEntry {
-  std::string key;
+// One key of a database: chain link, value, last access and the key bytes, in one allocation
+// (a 24-byte header, then a length byte and the key for keys under 128 bytes). The expiry, which
+// most keys lack, lives in the database's expiry index; has_expire() says whether to look there.
+// Built and freed only by Database; its address is stable while the key exists.
+class DbEntry {
+  DbEntry* next_ = nullptr;  // first, so the 12-byte value and the access clock pack behind it
+
+ public:
+  std::string_view key() const {
+    uint64_t len;
+    const char* p = util::varint_get(key_bytes(), len);
+    return {p, len};
+  }
+  bool has_expire() const { return has_expire_; }
+  // Seconds since the key was last read or written (OBJECT IDLETIME). Kept as a 24-bit seconds
+  // clock, like Redis's LRU clock: idle times wrap after 194 days, as they do in Redis.
+  int64_t idle_seconds(int64_t now_ms) const {
+    return (seconds_of(now_ms) - access_seconds()) & kAccessMask;
+  }
+  void touch(int64_t now_ms) {
+    uint32_t s = seconds_of(now_ms);
+    for (int i = 0; i < 3; ++i) access_[i] = static_cast<uint8_t>(s >> (8 * i));
+  }
+
+  Value value;
+
+ private:
+  friend class Database;
+  struct Traits {
+    using Node = DbEntry;
+    static DbEntry*& next(DbEntry& e) { return e.next_; }
+    static std::string_view key(const DbEntry& e) { return e.key(); }
+    static void destroy(DbEntry* e);
+  };
+
+  static constexpr uint32_t kAccessMask = (1u << 24) - 1;
+
+  DbEntry(Value v, int64_t now_ms) : value(std::move(v)) { touch(now_ms); }
+  static DbEntry* make(std::string_view key, Value value, int64_t now_ms);
+  static uint32_t seconds_of(int64_t ms) { return static_cast<uint32_t>(ms / 1000) & kAccessMask; }
+  uint32_t access_seconds() const {
+    return access_[0] | (uint32_t{access_[1]} << 8) | (uint32_t{access_[2]} << 16);
+  }
+  const char* key_bytes() const { return reinterpret_cast<const char*>(this + 1); }
+  char* key_bytes() { return reinterpret_cast<char*>(this + 1); }
+
+  uint8_t access_[3];
+  bool has_expire_ = false;
+};
+
+static_assert(sizeof(DbEntry) == 24, "a keyspace entry's header is 24 bytes");
+
+// What take() hands back: a key's value and expiry, detached from any database.
+struct DetachedEntry {
   Value value;
   int64_t expire_at_ms = kNoExpire;
-  int64_t last_access_ms = 0;  // OBJECT IDLETIME
 };
 
 struct KeyspaceStats {
@@ -50,16 +103,19 @@ class Database {
   // Stores `value` under `key`, replacing any previous value; the expiry is cleared unless
   // keep_ttl. Returns the entry.
   DbEntry& set(std::string_view key, Value value, bool keep_ttl = false);
-  // Adds an entry taken from elsewhere (RENAME, MOVE, SWAPDB-free paths), keeping its expiry.
-  // REQUIRES: no live entry named entry.key.
-  DbEntry& insert(DbEntry entry);
+  // Adds a value taken from elsewhere (RENAME, MOVE, COPY) with its absolute expiry.
+  // REQUIRES: no live entry named `key`.
+  DbEntry& insert(std::string_view key, DetachedEntry detached);
   bool remove(std::string_view key);
-  std::optional<DbEntry> take(std::string_view key);
+  // Unlinks a live key and hands back its value and expiry.
+  std::optional<DetachedEntry> take(std::string_view key);
 
   // REQUIRES: entry belongs to this database. at_ms is absolute.
   void set_expire(DbEntry& entry, int64_t at_ms);
   // Returns true when an expiry was removed.
   bool persist(DbEntry& entry);
+  // The absolute expiry in ms, or kNoExpire.
+  int64_t expire_of(const DbEntry& entry) const;
 
   size_t size() const { return main_.size(); }
   size_t expires_count() const { return expires_.size(); }
@@ -80,31 +136,38 @@ class Database {
   const DbEntry* random_entry(std::mt19937_64& rng);
 
   bool is_expired(const DbEntry& e) const {
-    return e.expire_at_ms != kNoExpire && clock_->now_ms() > e.expire_at_ms;
+    return e.has_expire() && clock_->now_ms() > expire_of(e);
   }
 
   // Deletes expired keys found by walking the expiry index from a saved cursor, until the
   // sampled keys are mostly alive or the deadline (monotonic us) passes. Returns keys deleted.
   size_t active_expire(int64_t deadline_us);
 
-  // How much the table keeps beyond the entries themselves (buckets, node links).
-  size_t table_overhead_bytes() const { return main_.overhead_bytes() + expires_.overhead_bytes(); }
+  // Bytes of the keyspace's own structures: bucket arrays, entry headers and key bytes, and the
+  // expiry index — everything but the values' payloads (INFO memory's overhead split).
+  size_t overhead_bytes() const {
+    return main_.bucket_bytes() + entry_bytes_ + expires_.overhead_bytes() +
+           expires_.size() * sizeof(ExpireRecord);
+  }
 
  private:
-  struct EntryKey {
-    static std::string_view key(const DbEntry& e) { return e.key; }
+  struct ExpireRecord {
+    DbEntry* entry;
+    int64_t at_ms;
   };
   struct ExpireKey {
-    static std::string_view key(DbEntry* const& e) { return e->key; }
+    static std::string_view key(const ExpireRecord& r) { return r.entry->key(); }
   };
 
   DbEntry* lookup(std::string_view key);
   void delete_entry(DbEntry& e);
+  DbEntry* link_new(std::string_view key, Value value);
 
   const util::Clock* clock_;
   KeyspaceStats* stats_;
-  ds::HashTable<DbEntry, EntryKey> main_;
-  ds::HashTable<DbEntry*, ExpireKey> expires_;
+  ds::IntrusiveHashTable<DbEntry::Traits> main_;
+  ds::HashTable<ExpireRecord, ExpireKey> expires_;
+  size_t entry_bytes_ = 0;  // requested bytes of every DbEntry block
   uint64_t expire_cursor_ = 0;
 };
 

@@ -12,7 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "cardinal/ds/hash_table.h"
+#include "cardinal/ds/intrusive_hash_table.h"
+#include "cardinal/ds/packed_node.h"
 
 namespace cardinal::engine {
 
@@ -38,7 +39,7 @@ class SetValue {
       char buf[24];
       for (int64_t v : ints_) fn(render(v, buf));
     } else {
-      table_.for_each([&](const std::string& m) { fn(std::string_view(m)); });
+      table_.for_each([&](const Member& m) { fn(m.key()); });
     }
   }
 
@@ -49,7 +50,7 @@ class SetValue {
       for_each(fn);
       return 0;
     }
-    return table_.scan(cursor, [&](std::string& m) { fn(std::string_view(m)); });
+    return table_.scan(cursor, [&](const Member& m) { fn(m.key()); });
   }
 
   // The sorted members of an intset (REQUIRES: encoding() == IntSet); set algebra merges them.
@@ -59,17 +60,20 @@ class SetValue {
   std::string random_member(std::mt19937_64& rng);
   std::unique_ptr<SetValue> clone() const;
 
+  // Bytes this set holds on the heap beyond the SetValue object (requested sizes: the allocator
+  // may round each block up).
+  size_t memory_bytes() const;
+
  private:
   static std::string_view render(int64_t v, char* buf);
   void convert_to_table();
 
-  struct Self {
-    static std::string_view key(const std::string& s) { return s; }
-  };
+  // A hashtable member: one allocation of link + length + bytes.
+  using Member = ds::PackedNode<1>;
 
   Encoding encoding_ = Encoding::IntSet;
   std::vector<int64_t> ints_;  // sorted, unique
-  ds::HashTable<std::string, Self> table_;
+  ds::IntrusiveHashTable<Member::Traits> table_;
 };
 
 }  // namespace cardinal::engine

@@ -13,6 +13,11 @@ size_t allocated_bytes();
 size_t peak_allocated_bytes();
 void reset_peak_allocated_bytes();
 
+// The malloc the binary runs on, for INFO mem_allocator ("libc" unless the server binary
+// registered another at startup).
+const char* allocator_name();
+void set_allocator_name(const char* name);
+
 // Called by the counting operator new/delete only.
 void note_alloc(size_t usable);
 void note_free(size_t usable);
