@@ -68,6 +68,14 @@ void reply_members(CommandContext& ctx, const SetValue& set) {
 void algebra(CommandContext& ctx, SetOp op) {
   std::vector<const SetValue*> sets;
   if (!gather(ctx, ctx.args.subspan(1), false, sets)) return;
+  if (op == SetOp::Inter) {
+    // Streamed straight into the reply: no result set is built for a read-only intersection.
+    for (const SetValue* s : sets)
+      if (!s) return ctx.reply.set(0);  // a missing key is an empty set
+    size_t at = ctx.reply.size();
+    size_t n = engine::set_intersect(sets, [&](std::string_view m) { ctx.reply.bulk(m); });
+    return ctx.reply.insert_set_header(at, n);
+  }
   reply_members(ctx, *compute(ctx, op, sets));
 }
 

@@ -53,14 +53,18 @@ size_t set_intersect(std::span<const SetValue* const> sets, const MemberSink& em
       order[1]->encoding() == SetValue::Encoding::IntSet) {
     return intersect_two_intsets(*order[0], *order[1], emit, limit);
   }
+  // Members are probed a batch at a time, so the cache misses of one batch's lookups overlap.
   size_t emitted = 0;
-  bool done = false;
-  order.front()->for_each([&](std::string_view member) {
-    if (done) return;
-    for (size_t i = 1; i < order.size(); ++i)
-      if (!order[i]->contains(member)) return;
-    emit(member);
-    if (++emitted == limit) done = true;
+  order.front()->for_each_batch([&](std::span<const std::string_view> batch) {
+    bool alive[SetValue::kBatch];
+    std::fill_n(alive, batch.size(), true);
+    for (size_t i = 1; i < order.size(); ++i) order[i]->retain_members(batch, alive);
+    for (size_t j = 0; j < batch.size(); ++j) {
+      if (!alive[j]) continue;
+      emit(batch[j]);
+      if (++emitted == limit) return false;
+    }
+    return true;
   });
   return emitted;
 }

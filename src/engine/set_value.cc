@@ -33,6 +33,18 @@ bool SetValue::contains(std::string_view member) const {
   return as_integer(member, v) && std::binary_search(ints_.begin(), ints_.end(), v);
 }
 
+void SetValue::retain_members(std::span<const std::string_view> members, bool* alive) const {
+  if (encoding_ == Encoding::IntSet) {
+    for (size_t i = 0; i < members.size(); ++i)
+      if (alive[i]) alive[i] = contains(members[i]);
+    return;
+  }
+  Member* found[kBatch];
+  table_.peek_batch(members, alive, found);
+  for (size_t i = 0; i < members.size(); ++i)
+    if (alive[i]) alive[i] = found[i] != nullptr;
+}
+
 void SetValue::convert_to_table() {
   char buf[24];
   for (int64_t v : ints_) {

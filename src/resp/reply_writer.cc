@@ -1,5 +1,6 @@
 #include "cardinal/resp/reply_writer.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "cardinal/util/numbers.h"
@@ -47,6 +48,13 @@ void ReplyWriter::bulk(std::string_view s) {
   header('$', s.size());
   out_->append(s);
   out_->append("\r\n");
+}
+
+void ReplyWriter::insert_set_header(size_t at, size_t n) {
+  size_t end = out_->size();
+  set(n);
+  std::rotate(out_->begin() + static_cast<std::ptrdiff_t>(at),
+              out_->begin() + static_cast<std::ptrdiff_t>(end), out_->end());
 }
 
 void ReplyWriter::null() {

@@ -4,7 +4,9 @@
 // so they are exercised with elements in both tables.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -84,4 +86,61 @@ TEST_CASE("IntrusiveHashTable replace/unlink/insert_new mid-rehash vs an oracle"
   check_equal(t, oracle);
   t.clear();
   REQUIRE(t.empty());
+}
+
+TEST_CASE("IntrusiveHashTable peek_batch and for_each_batch agree with peek and for_each",
+          "[intrusive_hash_table]") {
+  std::mt19937_64 rng(5);
+  Table t;
+  std::unordered_map<std::string, std::string> oracle;
+  for (int round = 0; round < 30; ++round) {
+    if (round % 3 == 0) t.pause_rehash();  // some rounds probe with both tables live
+    for (int i = 0; i < 300; ++i) {
+      std::string key = "m" + std::to_string(rng() % 5000);
+      if (t.peek(key)) continue;
+      t.insert_new(Field::make({key, "v"}));
+      oracle[key] = "v";
+    }
+    // Batches of every size up to kBatch, with some slots masked out.
+    for (size_t size = 1; size <= Table::kBatch; ++size) {
+      std::string keys[Table::kBatch];
+      std::string_view views[Table::kBatch];
+      bool want[Table::kBatch];
+      Field* found[Table::kBatch];
+      Field* const kUntouched = reinterpret_cast<Field*>(&oracle);
+      for (size_t i = 0; i < size; ++i) {
+        keys[i] = "m" + std::to_string(rng() % 5000);
+        views[i] = keys[i];
+        want[i] = rng() % 4 != 0;
+        found[i] = kUntouched;
+      }
+      t.peek_batch(std::span<const std::string_view>(views, size), want, found);
+      for (size_t i = 0; i < size; ++i) {
+        if (!want[i]) {
+          REQUIRE(found[i] == kUntouched);
+        } else {
+          REQUIRE(found[i] == t.peek(views[i]));
+          REQUIRE((found[i] != nullptr) == (oracle.count(keys[i]) == 1));
+        }
+      }
+    }
+    std::unordered_map<std::string, int> visits;
+    size_t batches = 0;
+    t.for_each_batch([&](std::span<Field* const> nodes) {
+      REQUIRE(nodes.size() <= Table::kBatch);
+      REQUIRE_FALSE(nodes.empty());
+      ++batches;
+      for (Field* f : nodes) ++visits[std::string(f->key())];
+      return true;
+    });
+    REQUIRE(visits.size() == oracle.size());
+    for (const auto& [key, n] : visits) REQUIRE(n == 1);
+    size_t seen_before_stop = 0;
+    t.for_each_batch([&](std::span<Field* const> nodes) {
+      seen_before_stop += nodes.size();
+      return false;  // stop after the first batch
+    });
+    REQUIRE(seen_before_stop == std::min(Table::kBatch, oracle.size()));
+    if (round % 3 == 0) t.resume_rehash();
+  }
 }

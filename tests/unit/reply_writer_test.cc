@@ -116,3 +116,22 @@ TEST_CASE("ReplyWriter appends after existing bytes and switches protocol", "[re
   REQUIRE(w.size() == out.size());
   REQUIRE(&w.buffer() == &out);
 }
+
+TEST_CASE("ReplyWriter inserts a set header before elements already written", "[reply_writer]") {
+  for (int protocol : {2, 3}) {
+    for (size_t n : {0, 1, 12}) {
+      std::string out = ":7\r\n";  // an earlier reply of the same batch must stay in front
+      ReplyWriter w(out);
+      w.set_protocol(protocol);
+      size_t at = w.size();
+      for (size_t i = 0; i < n; ++i) w.bulk("m" + std::to_string(i));
+      w.insert_set_header(at, n);
+      std::string expected = wire(protocol, [&](ReplyWriter& r) {
+        r.integer(7);
+        r.set(n);
+        for (size_t i = 0; i < n; ++i) r.bulk("m" + std::to_string(i));
+      });
+      REQUIRE(out == expected);
+    }
+  }
+}

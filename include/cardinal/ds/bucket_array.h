@@ -38,6 +38,13 @@ class BucketArray {
     return seg ? seg[i & (kSegmentSize - 1)] : Ptr{};
   }
 
+  // Where bucket i's head is stored, or nullptr when its segment is absent (for prefetching).
+  const Ptr* address_of(size_t i) const {
+    if (size_ == 0) return nullptr;
+    const auto& seg = segments_[i >> kSegmentShift];
+    return seg ? &seg[i & (kSegmentSize - 1)] : nullptr;
+  }
+
   bool segment_present(size_t i) const {
     return size_ != 0 && segments_[i >> kSegmentShift] != nullptr;
   }

@@ -20,6 +20,7 @@
 #include <bit>
 #include <cstdint>
 #include <random>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -71,6 +72,74 @@ class IntrusiveHashTable final : private Rehashable {
   Node* peek(std::string_view key) const {
     if (size() == 0) return nullptr;
     return find_hashed(key, util::hash_bytes(key));
+  }
+
+  // Largest batch peek_batch() and for_each_batch() handle at once.
+  static constexpr size_t kBatch = 16;
+
+  // peek() for up to kBatch keys at once: found[i] becomes the node for keys[i] or nullptr;
+  // keys whose `want[i]` is false are skipped (found[i] untouched). All buckets are touched
+  // before any chain is walked, so the cache misses of a batch overlap instead of queueing.
+  void peek_batch(std::span<const std::string_view> keys, const bool* want, Node** found) const {
+    if (size() == 0) {
+      for (size_t i = 0; i < keys.size(); ++i)
+        if (want[i]) found[i] = nullptr;
+      return;
+    }
+    const int tables = rehashing() ? 2 : 1;
+    uint64_t hashes[kBatch];
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (!want[i]) continue;
+      hashes[i] = util::hash_bytes(keys[i]);
+      for (int t = 0; t < tables; ++t)
+        __builtin_prefetch(tables_[t].buckets.address_of(hashes[i] & tables_[t].mask));
+    }
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (!want[i]) continue;
+      for (int t = 0; t < tables; ++t)
+        __builtin_prefetch(tables_[t].buckets.get(hashes[i] & tables_[t].mask));
+    }
+    for (size_t i = 0; i < keys.size(); ++i)
+      if (want[i]) found[i] = find_hashed(keys[i], hashes[i]);
+  }
+
+  // Visits every node once, handing fn(std::span<Node* const>) batches of up to kBatch nodes
+  // whose cache lines were requested together; fn returns false to stop early. The table must
+  // not be modified meanwhile.
+  template <typename Fn>
+  void for_each_batch(Fn&& fn) const {
+    Node* heads[kBatch];
+    Node* batch[kBatch];
+    size_t heads_n = 0, n = 0;
+    // Chains are walked only once their heads, requested together, have arrived.
+    auto drain_heads = [&] {
+      for (size_t h = 0; h < heads_n; ++h) {
+        for (Node* node = heads[h]; node; node = Traits::next(*node)) {
+          batch[n++] = node;
+          if (n == kBatch) {
+            n = 0;
+            if (!fn(std::span<Node* const>(batch, kBatch))) return false;
+          }
+        }
+      }
+      heads_n = 0;
+      return true;
+    };
+    for (const Table& tab : tables_) {
+      for (size_t i = 0; i < tab.buckets.size(); ++i) {
+        if (!tab.buckets.segment_present(i)) {
+          i |= tab.buckets.segment_len() - 1;
+          continue;
+        }
+        Node* head = tab.buckets.get(i);
+        if (!head) continue;
+        __builtin_prefetch(head);
+        heads[heads_n++] = head;
+        if (heads_n == kBatch && !drain_heads()) return;
+      }
+    }
+    if (!drain_heads()) return;
+    if (n > 0) fn(std::span<Node* const>(batch, n));
   }
 
   Node* find(std::string_view key) {

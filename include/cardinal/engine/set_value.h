@@ -5,9 +5,11 @@
 // (7.0 has no listpack sets; 7.2 added them). Knows nothing of RESP. Event-loop thread only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +44,33 @@ class SetValue {
       table_.for_each([&](const Member& m) { fn(m.key()); });
     }
   }
+
+  // Largest batch for_each_batch() hands out and retain_members() takes.
+  static constexpr size_t kBatch = ds::IntrusiveHashTable<ds::PackedNode<1>::Traits>::kBatch;
+
+  // Visits every member in batches of up to kBatch views (valid during the call) whose memory
+  // was requested together; fn(std::span<const std::string_view>) returns false to stop.
+  template <typename Fn>
+  void for_each_batch(Fn&& fn) const {
+    std::string_view views[kBatch];
+    if (encoding_ == Encoding::IntSet) {
+      char text[kBatch][24];
+      for (size_t i = 0; i < ints_.size(); i += kBatch) {
+        size_t n = std::min(kBatch, ints_.size() - i);
+        for (size_t j = 0; j < n; ++j) views[j] = render(ints_[i + j], text[j]);
+        if (!fn(std::span<const std::string_view>(views, n))) return;
+      }
+      return;
+    }
+    table_.for_each_batch([&](std::span<Member* const> nodes) {
+      for (size_t j = 0; j < nodes.size(); ++j) views[j] = nodes[j]->key();
+      return fn(std::span<const std::string_view>(views, nodes.size()));
+    });
+  }
+
+  // Batched contains(): for each i with alive[i] set, alive[i] becomes contains(members[i]).
+  // REQUIRES: members.size() <= kBatch.
+  void retain_members(std::span<const std::string_view> members, bool* alive) const;
 
   // One SSCAN step; an intset is reported whole and the cursor returns 0, as in Redis.
   template <typename Fn>

@@ -42,6 +42,11 @@ class ReplyWriter {
   void boolean(bool v);    // RESP2: integer 1/0
   void verbatim(std::string_view text, std::string_view format = "txt");  // RESP2: bulk
 
+  // For aggregates whose length is known only after the elements are written: remember
+  // size() before the first element, then insert the header there. Costs one move of the
+  // elements' bytes, cheaper than computing a result twice.
+  void insert_set_header(size_t at, size_t n);
+
   void set_error_sink(ErrorSink* sink) { error_sink_ = sink; }
   std::string& buffer() { return *out_; }
   size_t size() const { return out_->size(); }
