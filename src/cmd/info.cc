@@ -132,6 +132,23 @@ void memory_section(InfoWriter& w, ServerState& s) {
   w.field("used_memory_peak", peak);
   w.field("used_memory_peak_human", human_bytes(peak));
   w.field("used_memory_peak_perc", peak_perc);
+  // Overhead: what the server needs at startup plus the keyspaces' own structures; the dataset
+  // is the rest (keys and values), as Redis splits it.
+  uint64_t startup = std::min<uint64_t>(s.startup_allocated_bytes, used);
+  uint64_t overhead = startup;
+  for (int i = 0; i < s.keyspace.database_count(); ++i)
+    overhead += s.keyspace.db(i).overhead_bytes();
+  overhead = std::min(overhead, used);
+  uint64_t dataset = used - overhead;
+  char dataset_perc[32];
+  std::snprintf(dataset_perc, sizeof(dataset_perc), "%.2f%%",
+                used > startup
+                    ? 100.0 * static_cast<double>(dataset) / static_cast<double>(used - startup)
+                    : 0.0);
+  w.field("used_memory_overhead", overhead);
+  w.field("used_memory_startup", startup);
+  w.field("used_memory_dataset", dataset);
+  w.field("used_memory_dataset_perc", dataset_perc);
   w.field("total_system_memory", system);
   w.field("total_system_memory_human", human_bytes(system));
   w.field("maxmemory", s.settings().maxmemory);

@@ -1,5 +1,7 @@
 #include "cardinal/cmd/server_state.h"
 
+#include "cardinal/util/alloc_stats.h"
+
 #include <algorithm>
 #include <random>
 
@@ -22,6 +24,7 @@ ServerState::ServerState(config::Config& cfg, const util::Clock& clk)
   run_id = random_hex(rng, 40);
   start_time_ms = clk.now_ms();
   last_save_s = start_time_ms / 1000;
+  startup_allocated_bytes = util::allocated_bytes();
 }
 
 void ServerState::add_session(Session& s) {

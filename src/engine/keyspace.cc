@@ -19,8 +19,8 @@ void DbEntry::Traits::destroy(DbEntry* e) {
 }
 
 namespace {
-size_t entry_size(std::string_view key) {
-  return sizeof(DbEntry) + util::varint_size(key.size()) + key.size();
+size_t entry_header_size(std::string_view key) {
+  return sizeof(DbEntry) + util::varint_size(key.size());
 }
 }  // namespace
 
@@ -63,7 +63,7 @@ DbEntry* Database::find_quiet(std::string_view key) {
 
 DbEntry* Database::link_new(std::string_view key, Value value) {
   DbEntry* e = DbEntry::make(key, std::move(value), clock_->now_ms());
-  entry_bytes_ += entry_size(key);
+  entry_header_bytes_ += entry_header_size(key);
   return e;
 }
 
@@ -121,7 +121,7 @@ void Database::delete_entry(DbEntry& e) {
   // The key bytes live in the entry, so the expiry goes first and the entry is freed last.
   std::string_view key = e.key();
   if (e.has_expire()) expires_.erase(key);
-  entry_bytes_ -= entry_size(key);
+  entry_header_bytes_ -= entry_header_size(key);
   DbEntry* unlinked = main_.unlink(key);
   DbEntry::Traits::destroy(unlinked);
 }
@@ -161,7 +161,7 @@ int64_t Database::average_ttl_ms() const {
 void Database::clear() {
   expires_.clear();
   main_.clear();
-  entry_bytes_ = 0;
+  entry_header_bytes_ = 0;
   expire_cursor_ = 0;
 }
 

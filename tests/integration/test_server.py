@@ -44,6 +44,31 @@ def test_info_sections(r, conn):
     assert bulk_text(conn.call("INFO", "nosuchsection")) == b""
 
 
+def test_info_memory_splits_overhead_and_dataset(r):
+    """used_memory = overhead + dataset, as in Redis; loading keys grows both sides, and
+    deleting them gives the memory back (cardinal counts every allocation at its usable size;
+    Redis's jemalloc numbers pass the same checks)."""
+    def memory():
+        m = r.info("memory")
+        assert m["used_memory_overhead"] + m["used_memory_dataset"] == m["used_memory"]
+        assert m["used_memory_startup"] <= m["used_memory_overhead"]
+        assert m["used_memory_dataset_perc"].endswith("%") or isinstance(
+            m["used_memory_dataset_perc"], float)
+        return m
+    r.flushall()
+    before = memory()
+    pipe = r.pipeline(transaction=False)
+    for i in range(20000):
+        pipe.set(f"mem:{i:08d}", "x" * 100)
+    pipe.execute()
+    loaded = memory()
+    assert loaded["used_memory_dataset"] - before["used_memory_dataset"] >= 20000 * 100
+    assert loaded["used_memory_overhead"] > before["used_memory_overhead"]
+    r.flushall()
+    after = memory()
+    assert after["used_memory"] < before["used_memory"] + 20000 * 20
+
+
 def test_info_connected_clients_counts(server, r, conn):
     def ids():
         listing = bulk_text(conn.call("CLIENT", "LIST")).decode()

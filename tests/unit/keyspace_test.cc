@@ -3,11 +3,14 @@
 // boundary (a key is alive at its expiry millisecond and dead one millisecond later) is exact.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "cardinal/ds/rehash_registry.h"
 #include "cardinal/engine/keyspace.h"
 #include "cardinal/util/clock.h"
 
@@ -407,4 +410,34 @@ TEST_CASE_METHOD(Fixture, "Database scan visits every key once when nothing chan
   } while (cursor != 0);
   REQUIRE(seen.size() == 500);
   for (int i = 0; i < 500; ++i) REQUIRE(seen.count("k" + std::to_string(i)) == 1);
+}
+
+TEST_CASE_METHOD(Fixture, "Database overhead: a 25-byte header per key plus bucket slots",
+                 "[keyspace][memory]") {
+  REQUIRE(sizeof(DbEntry) == 24);
+  size_t empty = db.overhead_bytes();
+  constexpr size_t kN = 40000;
+  char key[32];
+  for (size_t i = 0; i < kN; ++i) {
+    std::snprintf(key, sizeof key, "key:%012zu", i);
+    db.set(key, val("v"));
+  }
+  // Measured once no resize is in flight (mid-resize both bucket arrays exist).
+  while (cardinal::ds::RehashRegistry::instance().run_for_us(1'000'000) > 0) {
+  }
+  double per_key = static_cast<double>(db.overhead_bytes() - empty) / kN;
+  CHECK(per_key >= 25 + 8 * 0.5);
+  CHECK(per_key <= 25 + 16 + 1);
+  // An expiry adds an index node (link, entry pointer, time) and its bucket share.
+  for (size_t i = 0; i < kN; ++i) {
+    std::snprintf(key, sizeof key, "key:%012zu", i);
+    db.set_expire(*db.find_quiet(key), now() + 1000);
+  }
+  while (cardinal::ds::RehashRegistry::instance().run_for_us(1'000'000) > 0) {
+  }
+  double with_ttl = static_cast<double>(db.overhead_bytes() - empty) / kN;
+  CHECK(with_ttl - per_key >= 24 + 8 * 0.5);
+  CHECK(with_ttl - per_key <= 24 + 16 + 1);
+  db.clear();
+  CHECK(db.overhead_bytes() <= empty);
 }

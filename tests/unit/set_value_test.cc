@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <random>
 #include <set>
@@ -14,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cardinal/ds/rehash_registry.h"
+#include "cardinal/engine/hash_value.h"
 #include "cardinal/engine/set_ops.h"
 #include "cardinal/engine/set_value.h"
 
@@ -610,4 +613,36 @@ TEST_CASE("set_union: members against the oracle; intset only while all-integer 
   auto none = set_union(std::vector<const SetValue*>{}, 512);
   CHECK(none->size() == 0);
   CHECK(none->encoding() == Enc::IntSet);
+}
+
+TEST_CASE("SetValue and HashValue memory accounting: bytes per element", "[set][hash][memory]") {
+  // A 16-byte member is one 25-byte node (link, length byte, bytes) plus its bucket slot share
+  // (8 bytes at load factor 1, at most 16 right after a doubling).
+  cardinal::engine::SetValue set;
+  cardinal::engine::HashValue hash;
+  cardinal::engine::HashLimits limits;
+  constexpr size_t kN = 50000;
+  char name[32];
+  for (size_t i = 0; i < kN; ++i) {
+    std::snprintf(name, sizeof name, "member:%09zu", i);  // 16 bytes
+    set.add(name, 512);
+    hash.set(name, "v", limits);
+  }
+  REQUIRE(set.encoding() == cardinal::engine::SetValue::Encoding::HashTable);
+  REQUIRE(hash.encoding() == cardinal::engine::HashValue::Encoding::HashTable);
+  double set_per = static_cast<double>(set.memory_bytes()) / kN;
+  double hash_per = static_cast<double>(hash.memory_bytes()) / kN;
+  CHECK(set_per >= 25 + 8 * 0.5);
+  CHECK(set_per <= 25 + 16 + 1);
+  CHECK(hash_per >= 27 + 8 * 0.5);  // + value length byte and "v"
+  CHECK(hash_per <= 27 + 16 + 1);
+  for (size_t i = 0; i < kN; ++i) {
+    std::snprintf(name, sizeof name, "member:%09zu", i);
+    set.remove(name);
+    hash.remove(name);
+  }
+  while (cardinal::ds::RehashRegistry::instance().run_for_us(1'000'000) > 0) {
+  }
+  CHECK(set.memory_bytes() < 1024);
+  CHECK(hash.memory_bytes() < 1024);
 }

@@ -55,6 +55,7 @@ class ServerState final : public resp::ErrorSink {
   std::string config_file;
   int64_t start_time_ms = 0;
   int64_t last_save_s = 0;
+  uint64_t startup_allocated_bytes = 0;  // INFO used_memory_startup
   bool active_expire_enabled = true;
   uint64_t next_client_id = 1;
 

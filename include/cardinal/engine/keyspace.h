@@ -143,10 +143,11 @@ class Database {
   // sampled keys are mostly alive or the deadline (monotonic us) passes. Returns keys deleted.
   size_t active_expire(int64_t deadline_us);
 
-  // Bytes of the keyspace's own structures: bucket arrays, entry headers and key bytes, and the
-  // expiry index — everything but the values' payloads (INFO memory's overhead split).
+  // Bytes of the keyspace's own structures — bucket arrays, entry headers (not the key bytes),
+  // the expiry index — as requested from the allocator: INFO memory's overhead side. Keys and
+  // values are the dataset, as in Redis.
   size_t overhead_bytes() const {
-    return main_.bucket_bytes() + entry_bytes_ + expires_.overhead_bytes() +
+    return main_.bucket_bytes() + entry_header_bytes_ + expires_.overhead_bytes() +
            expires_.size() * sizeof(ExpireRecord);
   }
 
@@ -167,7 +168,7 @@ class Database {
   KeyspaceStats* stats_;
   ds::IntrusiveHashTable<DbEntry::Traits> main_;
   ds::HashTable<ExpireRecord, ExpireKey> expires_;
-  size_t entry_bytes_ = 0;  // requested bytes of every DbEntry block
+  size_t entry_header_bytes_ = 0;  // DbEntry headers and key-length prefixes
   uint64_t expire_cursor_ = 0;
 };
 
