@@ -1,5 +1,8 @@
 """Bytes per element, cardinal vs Debian's redis-server, for the loads the issues name:
-1M string keys, one 1M-member set, one 1M-field hash (16-byte keys/members/fields). Each load
+1M string keys, one 1M-member set, one 1M-field hash (16-byte keys/members/fields); and, since
+real datasets are mostly many small objects, 1M keys each holding a small hash (5 fields of
+8 bytes with 8-byte values: "hash5") or a small set (5 members of 8 bytes: "set5"), reported
+per key. Each load
 goes into a fresh server of each kind through `redis-cli --pipe`; reported: the growth of INFO
 used_memory and of RSS, divided by the element count. Only processes it started are stopped.
 
@@ -36,6 +39,13 @@ def write_load(kind, n, path):
                 for k in names:
                     args += [k, b"v"]
                 f.write(resp(b"HSET", b"bighash", *args))
+            elif kind == "hash5":
+                f.write(b"".join(resp(b"HSET", k, *[b"field:%02d" % j if j % 2 == 0 else
+                                                    b"value:%02d" % j for j in range(10)])
+                                 for k in names))
+            elif kind == "set5":
+                f.write(b"".join(resp(b"SADD", k, *[b"member%02d" % j for j in range(5)])
+                                 for k in names))
 
 
 def memory(port):
@@ -60,7 +70,7 @@ def main():
     p.add_argument("--cardinal", required=True)
     p.add_argument("--reference", default=REDIS_BIN)
     p.add_argument("--n", type=int, default=1_000_000)
-    p.add_argument("--loads", default="strings,set,hash")
+    p.add_argument("--loads", default="strings,set,hash,hash5,set5")
     opts = p.parse_args()
     print("| load | cardinal used/elem | redis used/elem | ratio | cardinal RSS/elem | redis RSS/elem | ratio |")
     print("|---|---|---|---|---|---|---|")

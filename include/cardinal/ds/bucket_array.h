@@ -7,7 +7,6 @@
 
 #include <cstddef>
 #include <memory>
-#include <vector>
 
 namespace cardinal::ds {
 
@@ -22,53 +21,64 @@ class BucketArray {
 
   // Drops every segment and becomes `size` empty buckets (0 or a power of two).
   void reset(size_t size) {
+    single_.reset();
+    directory_.reset();
     size_ = size;
-    segment_len_ = size < kSegmentSize ? size : kSegmentSize;
-    segments_.clear();
-    segments_.shrink_to_fit();
-    segments_.resize(size == 0 ? 0 : (size + segment_len_ - 1) / segment_len_);
+    if (size > kSegmentSize) directory_ = std::make_unique<Segment[]>(size >> kSegmentShift);
   }
 
   size_t size() const { return size_; }
-  size_t segment_len() const { return segment_len_; }
+  // Buckets per segment: the whole array while it fits in one segment.
+  size_t segment_len() const { return size_ < kSegmentSize ? size_ : kSegmentSize; }
 
   Ptr get(size_t i) const {
     if (size_ == 0) return Ptr{};
-    const auto& seg = segments_[i >> kSegmentShift];
+    const Segment& seg = segment_of(i);
     return seg ? seg[i & (kSegmentSize - 1)] : Ptr{};
   }
 
   // Where bucket i's head is stored, or nullptr when its segment is absent (for prefetching).
   const Ptr* address_of(size_t i) const {
     if (size_ == 0) return nullptr;
-    const auto& seg = segments_[i >> kSegmentShift];
+    const Segment& seg = segment_of(i);
     return seg ? &seg[i & (kSegmentSize - 1)] : nullptr;
   }
 
-  bool segment_present(size_t i) const {
-    return size_ != 0 && segments_[i >> kSegmentShift] != nullptr;
-  }
+  bool segment_present(size_t i) const { return size_ != 0 && segment_of(i) != nullptr; }
 
   // A writable head; allocates the segment holding bucket i if it was absent.
   Ptr& slot(size_t i) {
-    auto& seg = segments_[i >> kSegmentShift];
-    if (!seg) seg = std::make_unique<Ptr[]>(segment_len_);  // value-initialized: all null
+    Segment& seg = segment_of(i);
+    if (!seg) seg = std::make_unique<Ptr[]>(segment_len());  // value-initialized: all null
     return seg[i & (kSegmentSize - 1)];
   }
 
-  void free_segment_of(size_t i) { segments_[i >> kSegmentShift].reset(); }
+  void free_segment_of(size_t i) { segment_of(i).reset(); }
 
   size_t allocated_bytes() const {
-    size_t n = segments_.capacity() * sizeof(std::unique_ptr<Ptr[]>);
-    for (const auto& s : segments_)
-      if (s) n += segment_len_ * sizeof(Ptr);
+    if (size_ <= kSegmentSize) return single_ ? size_ * sizeof(Ptr) : 0;
+    size_t segments = size_ >> kSegmentShift;
+    size_t n = segments * sizeof(Segment);
+    for (size_t k = 0; k < segments; ++k)
+      if (directory_[k]) n += kSegmentSize * sizeof(Ptr);
     return n;
   }
 
  private:
+  using Segment = std::unique_ptr<Ptr[]>;
+
+  // Arrays of one segment keep it inline, so a small table (a set or hash just past its
+  // compact encoding) pays for no directory block.
+  Segment& segment_of(size_t i) {
+    return size_ <= kSegmentSize ? single_ : directory_[i >> kSegmentShift];
+  }
+  const Segment& segment_of(size_t i) const {
+    return size_ <= kSegmentSize ? single_ : directory_[i >> kSegmentShift];
+  }
+
   size_t size_ = 0;
-  size_t segment_len_ = 0;
-  std::vector<std::unique_ptr<Ptr[]>> segments_;
+  Segment single_;                        // the only segment while size_ <= kSegmentSize
+  std::unique_ptr<Segment[]> directory_;  // one slot per segment beyond that
 };
 
 }  // namespace cardinal::ds

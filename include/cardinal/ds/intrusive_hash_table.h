@@ -92,12 +92,12 @@ class IntrusiveHashTable final : private Rehashable {
       if (!want[i]) continue;
       hashes[i] = util::hash_bytes(keys[i]);
       for (int t = 0; t < tables; ++t)
-        __builtin_prefetch(tables_[t].buckets.address_of(hashes[i] & tables_[t].mask));
+        __builtin_prefetch(tables_[t].buckets.address_of(hashes[i] & tables_[t].mask()));
     }
     for (size_t i = 0; i < keys.size(); ++i) {
       if (!want[i]) continue;
       for (int t = 0; t < tables; ++t)
-        __builtin_prefetch(tables_[t].buckets.get(hashes[i] & tables_[t].mask));
+        __builtin_prefetch(tables_[t].buckets.get(hashes[i] & tables_[t].mask()));
     }
     for (size_t i = 0; i < keys.size(); ++i)
       if (want[i]) found[i] = find_hashed(keys[i], hashes[i]);
@@ -173,7 +173,7 @@ class IntrusiveHashTable final : private Rehashable {
     uint64_t h = util::hash_bytes(key);
     for (int t = 0; t <= (rehashing() ? 1 : 0); ++t) {
       Table& tab = tables_[t];
-      size_t idx = h & tab.mask;
+      size_t idx = h & tab.mask();
       if (!tab.buckets.segment_present(idx)) continue;
       for (Node** link = &tab.buckets.slot(idx); *link; link = &Traits::next(**link)) {
         Node* n = *link;
@@ -200,7 +200,7 @@ class IntrusiveHashTable final : private Rehashable {
     uint64_t h = util::hash_bytes(Traits::key(*current));
     for (int t = 0; t <= (rehashing() ? 1 : 0); ++t) {
       Table& tab = tables_[t];
-      size_t idx = h & tab.mask;
+      size_t idx = h & tab.mask();
       if (!tab.buckets.segment_present(idx)) continue;
       for (Node** link = &tab.buckets.slot(idx); *link; link = &Traits::next(**link)) {
         if (*link != current) continue;
@@ -228,7 +228,6 @@ class IntrusiveHashTable final : private Rehashable {
         }
       }
       tab.buckets.reset(0);
-      tab.mask = 0;
       tab.used = 0;
     }
     rehash_index_ = -1;
@@ -255,23 +254,23 @@ class IntrusiveHashTable final : private Rehashable {
   uint64_t scan(uint64_t cursor, Fn&& fn) {
     if (size() == 0) return 0;
     auto emit = [&](const Table& tab, uint64_t idx) {
-      for (Node* n = tab.buckets.get(idx & tab.mask); n; n = Traits::next(*n)) fn(*n);
+      for (Node* n = tab.buckets.get(idx & tab.mask()); n; n = Traits::next(*n)) fn(*n);
     };
     uint64_t v = cursor;
     if (!rehashing()) {
       const Table& tab = tables_[0];
       emit(tab, v);
-      return next_cursor(v, tab.mask);
+      return next_cursor(v, tab.mask());
     }
     const Table* small = &tables_[0];
     const Table* large = &tables_[1];
-    if (small->mask > large->mask) std::swap(small, large);
+    if (small->mask() > large->mask()) std::swap(small, large);
     emit(*small, v);
     // Then every bucket of the larger table that expands the smaller table's bucket.
     do {
       emit(*large, v);
-      v = next_cursor(v, large->mask);
-    } while (v & (small->mask ^ large->mask));
+      v = next_cursor(v, large->mask());
+    } while (v & (small->mask() ^ large->mask()));
     return v;
   }
 
@@ -292,12 +291,12 @@ class IntrusiveHashTable final : private Rehashable {
             std::uniform_int_distribution<size_t>(lo, s0 + tables_[1].buckets.size() - 1)(rng);
         head = i < s0 ? tables_[0].buckets.get(i) : tables_[1].buckets.get(i - s0);
       } else {
-        head = tables_[0].buckets.get(rng() & tables_[0].mask);
+        head = tables_[0].buckets.get(rng() & tables_[0].mask());
       }
       if (!head) continue;
       size_t len = 0;
       for (Node* n = head; n; n = Traits::next(*n)) ++len;
-      if (len > longest_chain_) longest_chain_ = len;
+      if (len > longest_chain_) longest_chain_ = static_cast<uint32_t>(len);
       size_t pick = std::uniform_int_distribution<size_t>(0, longest_chain_ - 1)(rng);
       if (pick >= len) continue;
       while (pick--) head = Traits::next(*head);
@@ -322,7 +321,7 @@ class IntrusiveHashTable final : private Rehashable {
       }
       for (Node* n = from.buckets.get(idx); n;) {
         Node* next = Traits::next(*n);
-        Node*& head = to.buckets.slot(util::hash_bytes(Traits::key(*n)) & to.mask);
+        Node*& head = to.buckets.slot(util::hash_bytes(Traits::key(*n)) & to.mask());
         Traits::next(*n) = head;
         head = n;
         --from.used;
@@ -373,7 +372,7 @@ class IntrusiveHashTable final : private Rehashable {
       for (size_t i = 0; i < tab.buckets.size(); ++i) {
         for (Node* n = tab.buckets.get(i); n; n = Traits::next(*n)) {
           ++counted[t];
-          if ((util::hash_bytes(Traits::key(*n)) & tab.mask) != i)
+          if ((util::hash_bytes(Traits::key(*n)) & tab.mask()) != i)
             throw std::logic_error("element in the wrong bucket");
           if (t == 0 && rehashing() && i < static_cast<size_t>(rehash_index_))
             throw std::logic_error("element below the rehash index");
@@ -389,8 +388,8 @@ class IntrusiveHashTable final : private Rehashable {
  private:
   struct Table {
     BucketArray<Node*> buckets;
-    size_t mask = 0;
     size_t used = 0;
+    size_t mask() const { return buckets.size() - 1; }
   };
 
   static uint64_t next_cursor(uint64_t v, uint64_t mask) {
@@ -422,7 +421,7 @@ class IntrusiveHashTable final : private Rehashable {
   Node* find_hashed(std::string_view key, uint64_t h) const {
     for (int t = 0; t <= (rehashing() ? 1 : 0); ++t) {
       const Table& tab = tables_[t];
-      for (Node* n = tab.buckets.get(h & tab.mask); n; n = Traits::next(*n))
+      for (Node* n = tab.buckets.get(h & tab.mask()); n; n = Traits::next(*n))
         if (Traits::key(*n) == key) return n;
     }
     return nullptr;
@@ -431,7 +430,7 @@ class IntrusiveHashTable final : private Rehashable {
   void link_hashed(Node* n, uint64_t h) {
     grow_if_needed();
     Table& tab = tables_[rehashing() ? 1 : 0];
-    Node*& head = tab.buckets.slot(h & tab.mask);
+    Node*& head = tab.buckets.slot(h & tab.mask());
     Traits::next(*n) = head;
     head = n;
     ++tab.used;
@@ -444,7 +443,6 @@ class IntrusiveHashTable final : private Rehashable {
   void start_resize(size_t buckets) {
     Table& target = tables_[0].buckets.size() == 0 ? tables_[0] : tables_[1];
     target.buckets.reset(buckets);
-    target.mask = buckets - 1;
     target.used = 0;
     if (&target == &tables_[1]) {
       rehash_index_ = 0;
@@ -471,8 +469,8 @@ class IntrusiveHashTable final : private Rehashable {
 
   Table tables_[2];
   int64_t rehash_index_ = -1;
-  int pause_count_ = 0;
-  size_t longest_chain_ = 1;  // random_element's acceptance bound; only ever grows
+  uint32_t pause_count_ = 0;
+  uint32_t longest_chain_ = 1;  // random_element's acceptance bound; only ever grows
 };
 
 }  // namespace cardinal::ds

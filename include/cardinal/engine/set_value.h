@@ -28,7 +28,7 @@ class SetValue {
   static std::unique_ptr<SetValue> empty_intset();
 
   Encoding encoding() const { return encoding_; }
-  size_t size() const { return encoding_ == Encoding::IntSet ? ints_.size() : table_.size(); }
+  size_t size() const { return encoding_ == Encoding::IntSet ? ints_.size() : table_->size(); }
   bool contains(std::string_view member) const;
   // Adds `member`; false when it was already there. max_intset_entries: set-max-intset-entries.
   bool add(std::string_view member, size_t max_intset_entries);
@@ -41,7 +41,7 @@ class SetValue {
       char buf[24];
       for (int64_t v : ints_) fn(render(v, buf));
     } else {
-      table_.for_each([&](const Member& m) { fn(m.key()); });
+      table_->for_each([&](const Member& m) { fn(m.key()); });
     }
   }
 
@@ -62,7 +62,7 @@ class SetValue {
       }
       return;
     }
-    table_.for_each_batch([&](std::span<Member* const> nodes) {
+    table_->for_each_batch([&](std::span<Member* const> nodes) {
       for (size_t j = 0; j < nodes.size(); ++j) views[j] = nodes[j]->key();
       return fn(std::span<const std::string_view>(views, nodes.size()));
     });
@@ -79,7 +79,7 @@ class SetValue {
       for_each(fn);
       return 0;
     }
-    return table_.scan(cursor, [&](const Member& m) { fn(m.key()); });
+    return table_->scan(cursor, [&](const Member& m) { fn(m.key()); });
   }
 
   // The sorted members of an intset (REQUIRES: encoding() == IntSet); set algebra merges them.
@@ -102,7 +102,8 @@ class SetValue {
 
   Encoding encoding_ = Encoding::IntSet;
   std::vector<int64_t> ints_;  // sorted, unique
-  ds::IntrusiveHashTable<Member::Traits> table_;
+  using Table = ds::IntrusiveHashTable<Member::Traits>;
+  std::unique_ptr<Table> table_;  // present once the encoding is hashtable
 };
 
 }  // namespace cardinal::engine

@@ -1,0 +1,153 @@
+"""The keyspace at 10M keys, side by side with Debian's redis-server:
+
+1. Growth latency: 8M SETs stream in through `redis-cli --pipe` while a probe client sends a
+   GET every millisecond on its own connection; the probe's round trips (p50, p99, p99.9, max)
+   show whether any resize of the keyspace (the last one: 4.2M -> 8.4M buckets) stalled it.
+2. SCAN guarantee under a resize: a full SCAN (COUNT 1000) runs while a second loader adds
+   2.5M more keys; the keyspace passes 8,388,608 keys early in that load, so the table doubles
+   to 16.7M buckets and rehashes while the scan is under way. Every one of the original 8M
+   keys, present for the whole scan, must be returned at least once. The keyspace ends at
+   10.5M keys.
+
+Only processes it started are stopped. Needs ~3 GB of RAM for both servers and takes a few
+minutes on 2 cores.
+
+    /usr/bin/python3 bench/e2e/keyspace_scale.py --cardinal build/release/cardinal-server
+"""
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "support"))
+from servers import REDIS_BIN, Server  # noqa: E402
+
+KEY = b"key:%012d"
+
+
+def pipe_sets(port, start, stop):
+    """Streams SET key:i v for i in [start, stop) into redis-cli --pipe; returns when acked."""
+    proc = subprocess.Popen(["redis-cli", "-p", str(port), "--pipe"], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    batch = 10000
+    for first in range(start, stop, batch):
+        chunk = b"".join(b"*3\r\n$3\r\nSET\r\n$16\r\n" + (KEY % i) + b"\r\n$1\r\nv\r\n"
+                         for i in range(first, min(stop, first + batch)))
+        proc.stdin.write(chunk)
+    proc.stdin.close()
+    if proc.wait() != 0:
+        raise RuntimeError("redis-cli --pipe failed")
+
+
+class Conn:
+    """A minimal blocking RESP2 client: enough for GET, DBSIZE and SCAN."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+
+    def call(self, *args):
+        out = [b"*%d\r\n" % len(args)]
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+        self.sock.sendall(b"".join(out))
+        return self._read()
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            self.buf += self.sock.recv(1 << 20)
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def _read(self):
+        line = self._line()
+        kind, rest = line[:1], line[1:]
+        if kind in (b"+", b"-"):
+            return rest
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            n = int(rest)
+            if n < 0:
+                return None
+            while len(self.buf) < n + 2:
+                self.buf += self.sock.recv(1 << 20)
+            data, self.buf = self.buf[:n], self.buf[n + 2:]
+            return data
+        if kind == b"*":
+            return [self._read() for _ in range(int(rest))]
+        raise RuntimeError(f"unexpected reply {line!r}")
+
+
+def percentile(sorted_values, p):
+    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * p))]
+
+
+def growth_latency(port, n):
+    probe = Conn(port)
+    probe.call("SET", "probe", "1")
+    rtts = []
+    loader = threading.Thread(target=pipe_sets, args=(port, 0, n))
+    t0 = time.monotonic()
+    loader.start()
+    while loader.is_alive():
+        start = time.perf_counter()
+        probe.call("GET", "probe")
+        rtts.append((time.perf_counter() - start) * 1e3)
+        time.sleep(0.001)
+    loader.join()
+    elapsed = time.monotonic() - t0
+    rtts.sort()
+    return elapsed, len(rtts), [percentile(rtts, p) for p in (0.5, 0.99, 0.999)] + [rtts[-1]]
+
+
+def scan_during_growth(port, n, extra):
+    seen = bytearray(n)  # one flag per original key
+    scanner = Conn(port)
+    loader = threading.Thread(target=pipe_sets, args=(port, n, n + extra))
+    loader.start()
+    cursor, calls = b"0", 0
+    while True:
+        cursor, keys = scanner.call("SCAN", cursor, "COUNT", 1000)
+        calls += 1
+        for k in keys:
+            if not k.startswith(b"key:"):
+                continue  # the probe's key
+            i = int(k[4:])
+            if i < n:
+                seen[i] = 1
+        if cursor == b"0":
+            break
+    still_loading = loader.is_alive()
+    loader.join()
+    missing = n - sum(seen)
+    return calls, missing, still_loading, scanner.call("DBSIZE")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--cardinal", required=True)
+    p.add_argument("--reference", default=REDIS_BIN)
+    p.add_argument("--n", type=int, default=8_000_000)
+    p.add_argument("--extra", type=int, default=2_500_000)
+    opts = p.parse_args()
+    print(f"N = {opts.n} keys of 16 bytes (value 'v'); SCAN phase adds {opts.extra} more")
+    print("| server | load s | probes | p50 ms | p99 ms | p99.9 ms | max ms | SCAN calls | "
+          "missed keys | loader still running at scan end | final DBSIZE |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, binary in (("cardinal", os.path.abspath(opts.cardinal)), ("redis", opts.reference)):
+        with Server(binary) as srv:
+            elapsed, probes, lat = growth_latency(srv.port, opts.n)
+            calls, missing, overlapped, dbsize = scan_during_growth(srv.port, opts.n, opts.extra)
+            print(f"| {name} | {elapsed:.1f} | {probes} | {lat[0]:.3f} | {lat[1]:.3f} | "
+                  f"{lat[2]:.3f} | {lat[3]:.3f} | {calls} | {missing} | {overlapped} | {dbsize} |",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
