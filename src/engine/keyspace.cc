@@ -127,11 +127,10 @@ void Database::delete_entry(DbEntry& e) {
 }
 
 void Database::set_expire(DbEntry& entry, int64_t at_ms) {
-  if (!entry.has_expire()) {
-    expires_.find_or_insert(entry.key(), [&] { return ExpireRecord{&entry, at_ms}; });
-    entry.has_expire_ = true;
-  }
-  expires_.find(entry.key())->at_ms = at_ms;
+  auto make = [&] { return ExpireRecord{&entry, at_ms}; };
+  ExpireRecord* record = expires_.find_or_insert(entry.key(), make).first;
+  record->at_ms = at_ms;  // also moves an expiry the entry already had
+  entry.has_expire_ = true;
 }
 
 bool Database::persist(DbEntry& entry) {
