@@ -600,23 +600,7 @@ bool QuickList::set(int64_t index, std::string_view value) {
   write_entry(m->data(), e);
   m->end = e.size;
   m->count = 1;
-  Node* left;
-  Node* right;
-  try {
-    if (off == n->begin) {
-      left = n->prev;
-      right = n;
-    } else if (off + old_size == n->end) {
-      left = n;
-      right = n->next;
-    } else {
-      right = split_at(n, off + old_size);
-      left = n;
-    }
-  } catch (...) {
-    free_node(m);
-    throw;
-  }
+  auto [left, right] = neighbours_of_lone_node(n, off, old_size, m);
   // The old value is now the first entry of `right` or the last of `left`; n is that node.
   if (off == n->begin) {
     n->begin += old_size;
@@ -624,10 +608,33 @@ bool QuickList::set(int64_t index, std::string_view value) {
     n->end -= old_size;
   }
   --n->count;
-  link_after(left, m);
-  compact(left ? (left->prev ? left->prev : left) : m,
-          right ? (right->next ? right->next : right) : m);
+  link_lone_node(left, right, m);
   return true;
+}
+
+// Where a node `lone` holding one new value goes when it cannot fit in n: the value replaces
+// n's bytes [off, off + len) (len 0: it is inserted at off). It sits before n, after n, or
+// between n's halves split at off + len. On failure `lone` is freed and the error rethrown.
+std::pair<QuickList::Node*, QuickList::Node*> QuickList::neighbours_of_lone_node(Node* n,
+                                                                                 uint32_t off,
+                                                                                 uint32_t len,
+                                                                                 Node* lone) {
+  try {
+    if (off == n->begin) return {n->prev, n};
+    if (off + len == n->end) return {n, n->next};
+    Node* right = split_at(n, off + len);
+    return {n, right};
+  } catch (...) {
+    free_node(lone);
+    throw;
+  }
+}
+
+// Links `lone` between left and right, then lets compaction fold it into a neighbour with room.
+void QuickList::link_lone_node(Node* left, Node* right, Node* lone) {
+  link_after(left, lone);
+  compact(left ? (left->prev ? left->prev : left) : lone,
+          right ? (right->next ? right->next : right) : lone);
 }
 
 // Inserts before the entry at `off` (off == n->end: after n's last entry).
@@ -646,27 +653,9 @@ void QuickList::insert_at(Node* n, uint32_t off, std::string_view value) {
   write_entry(m->data(), e);
   m->end = e.size;
   m->count = 1;
-  Node* left;
-  Node* right;
-  try {
-    if (off == n->begin) {
-      left = n->prev;
-      right = n;
-    } else if (off == n->end) {
-      left = n;
-      right = n->next;
-    } else {
-      right = split_at(n, off);
-      left = n;
-    }
-  } catch (...) {
-    free_node(m);
-    throw;
-  }
-  link_after(left, m);
+  auto [left, right] = neighbours_of_lone_node(n, off, 0, m);
   ++size_;
-  compact(left ? (left->prev ? left->prev : left) : m,
-          right ? (right->next ? right->next : right) : m);
+  link_lone_node(left, right, m);
 }
 
 bool QuickList::insert(std::string_view pivot, std::string_view value, bool before) {

@@ -146,6 +146,8 @@ class QuickList {
   Node* split_at(Node* n, uint32_t off);
   void compact(Node* first, Node* last);
   void insert_at(Node* n, uint32_t off, std::string_view value);
+  std::pair<Node*, Node*> neighbours_of_lone_node(Node* n, uint32_t off, uint32_t len, Node* lone);
+  void link_lone_node(Node* left, Node* right, Node* lone);
   void erase_range(size_t first, size_t count);
   std::pair<Node*, uint32_t> locate(size_t index) const;
 
