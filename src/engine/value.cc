@@ -39,6 +39,10 @@ std::string_view encoding_name(Encoding e) {
       return "hashtable";
     case Encoding::ListPack:
       return "listpack";
+    case Encoding::QuickList:
+      return "quicklist";
+    case Encoding::SkipList:
+      return "skiplist";
   }
   return "unknown";
 }
@@ -109,6 +113,12 @@ Value Value::hash(std::unique_ptr<HashValue> h) {
   return v;
 }
 
+Value Value::list(std::unique_ptr<ds::QuickList> l) {
+  Value v(ValueType::List, Encoding::QuickList);
+  v.store(l.release());
+  return v;
+}
+
 Value::Value(Value&& other) noexcept
     : type_(other.type_),
       encoding_(other.encoding_),
@@ -142,6 +152,8 @@ void Value::release() {
       delete load<HashValue*>();
       break;
     case ValueType::List:
+      delete load<ds::QuickList*>();
+      break;
     case ValueType::ZSet:
       break;
   }
@@ -164,6 +176,7 @@ Encoding Value::encoding() const {
 Value Value::duplicate() const {
   if (type_ == ValueType::Hash) return hash(as_hash().clone());
   if (type_ == ValueType::Set) return set(as_set().clone());
+  if (type_ == ValueType::List) return list(std::make_unique<ds::QuickList>(as_list().clone()));
   if (is_int()) {
     Value v = integer(as_int());
     v.flags_ = 0;
@@ -238,6 +251,7 @@ size_t Value::memory_bytes() const {
     case ValueType::Hash:
       return sizeof(HashValue) + as_hash().memory_bytes();
     case ValueType::List:
+      return sizeof(ds::QuickList) + as_list().memory_bytes();
     case ValueType::ZSet:
       break;
   }

@@ -3,6 +3,7 @@
 // same bytes, length and Redis encoding name, through APPEND/SETRANGE growth and moves.
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <random>
 #include <string>
 #include <utility>
@@ -102,4 +103,25 @@ TEST_CASE("Value: moves leave the source empty and never double-free", "[value]"
   REQUIRE(c.type() == cardinal::engine::ValueType::Set);
   REQUIRE(c.as_set().contains("m"));
   REQUIRE(c.memory_bytes() > 0);
+}
+
+TEST_CASE("Value: a list reports quicklist, duplicates deeply and counts its nodes", "[value]") {
+  Value list = Value::list(std::make_unique<cardinal::ds::QuickList>());
+  for (int i = 0; i < 1000; ++i) list.as_list().push_back("element-" + std::to_string(i));
+  REQUIRE(list.type() == cardinal::engine::ValueType::List);
+  REQUIRE(cardinal::engine::encoding_name(list.encoding()) == "quicklist");
+  REQUIRE(list.memory_bytes() >= sizeof(cardinal::ds::QuickList) + 1000 * 10);
+
+  Value copy = list.duplicate();
+  std::string out;
+  REQUIRE(list.as_list().pop_front(out));
+  REQUIRE(out == "element-0");
+  REQUIRE(copy.as_list().size() == 1000);
+  REQUIRE(copy.as_list().get(0, out));
+  REQUIRE(out == "element-0");
+
+  Value moved = std::move(copy);
+  REQUIRE(moved.as_list().size() == 1000);
+  moved = Value::integer(1);  // releases the list (ASan checks the nodes are freed)
+  REQUIRE(moved.is_int());
 }

@@ -11,13 +11,25 @@
 #include <memory>
 #include <string_view>
 
+#include "cardinal/ds/quick_list.h"
 #include "cardinal/engine/hash_value.h"
 #include "cardinal/engine/set_value.h"
 
 namespace cardinal::engine {
 
 enum class ValueType : uint8_t { String, List, Set, ZSet, Hash };
-enum class Encoding : uint8_t { Int, EmbStr, Raw, IntSet, HashTable, ListPack };
+// Lists always report "quicklist", as Redis 7.0 does for every list (7.2 reports "listpack" for
+// small ones); sorted sets report "listpack" or "skiplist".
+enum class Encoding : uint8_t {
+  Int,
+  EmbStr,
+  Raw,
+  IntSet,
+  HashTable,
+  ListPack,
+  QuickList,
+  SkipList
+};
 
 std::string_view type_name(ValueType t);
 std::string_view encoding_name(Encoding e);
@@ -39,6 +51,7 @@ class Value {
   static Value text(std::string_view bytes);
   static Value set(std::unique_ptr<SetValue> set);
   static Value hash(std::unique_ptr<HashValue> hash);
+  static Value list(std::unique_ptr<ds::QuickList> list);
 
   Value(Value&& other) noexcept;
   Value& operator=(Value&& other) noexcept;
@@ -71,6 +84,8 @@ class Value {
   const SetValue& as_set() const { return *load<SetValue*>(); }
   HashValue& as_hash() { return *load<HashValue*>(); }
   const HashValue& as_hash() const { return *load<HashValue*>(); }
+  ds::QuickList& as_list() { return *load<ds::QuickList*>(); }
+  const ds::QuickList& as_list() const { return *load<ds::QuickList*>(); }
 
   // Heap bytes this value owns beyond its 12 bytes (requested sizes).
   size_t memory_bytes() const;
