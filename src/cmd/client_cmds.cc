@@ -16,6 +16,7 @@ std::string client_line(const ServerState& server, const Session& s) {
   int64_t now = server.clock.now_ms();
   std::string flags;
   if (s.monitor) flags += 'O';
+  if (s.is_blocked()) flags += 'b';
   if (s.closing) flags += 'A';
   if (s.no_evict) flags += 'e';
   if (flags.empty()) flags.push_back('N');  // not `= "N"`: g++ 12 -O2 -Wrestrict false positive
@@ -124,6 +125,29 @@ void client_list(CommandContext& ctx) {
     text += '\n';
   }
   ctx.reply.verbatim(text);
+}
+
+void client_unblock(CommandContext& ctx) {
+  if (ctx.argc() > 4) return ctx.error(Errc::ClientSubcommandArity, ctx.arg(1));
+  int64_t id;
+  if (!ctx.parse_int(ctx.arg(2), id)) return;
+  bool as_error = false;
+  if (ctx.argc() == 4) {
+    if (CommandContext::is(ctx.arg(3), "ERROR")) {
+      as_error = true;
+    } else if (!CommandContext::is(ctx.arg(3), "TIMEOUT")) {
+      return ctx.error(Errc::UnblockReason);
+    }
+  }
+  auto it = ctx.server.sessions.find(static_cast<uint64_t>(id));
+  if (id < 0 || it == ctx.server.sessions.end() || !it->second->is_blocked())
+    return ctx.reply.integer(0);
+  if (as_error) {
+    ctx.server.blocking.fail(*it->second, error_text(Errc::UnblockedByClient));
+  } else {
+    ctx.server.blocking.time_out(*it->second);
+  }
+  ctx.reply.integer(1);
 }
 
 void client_kill(CommandContext& ctx) {
@@ -295,6 +319,15 @@ constexpr CommandSpec kClientSubcommands[] = {
      .complexity = "O(N) where N is the number of client connections",
      .syntax = "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]",
      .handler = client_list},
+    {.name = "client|unblock",
+     .arity = -3,
+     .flags = kAdmin | kClientFlags,
+     .group = Group::Connection,
+     .since = "5.0.0",
+     .summary = "Unblock a client blocked in a blocking command from a different connection",
+     .complexity = "O(log N) where N is the number of client connections",
+     .syntax = "client-id [TIMEOUT | ERROR]",
+     .handler = client_unblock},
     {.name = "client|kill",
      .arity = -3,
      .flags = kAdmin | kClientFlags,

@@ -18,6 +18,14 @@ bool CommandContext::parse_double(std::string_view text, double& out) {
   return false;
 }
 
+void CommandContext::block_on(std::span<const std::string_view> keys, int64_t timeout_ms) {
+  if (retrying) {
+    still_blocked = true;
+    return;
+  }
+  server.blocking.block(session, spec, session.db, args, keys, timeout_ms);
+}
+
 bool CommandContext::is(std::string_view arg, std::string_view keyword) {
   return arg.size() == keyword.size() && ::strncasecmp(arg.data(), keyword.data(), arg.size()) == 0;
 }

@@ -148,6 +148,21 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   ++server.stats.total_commands_processed;
   if (!(spec.flags & (kSkipMonitor | kAdmin))) feed_monitors(server, session, args);
   apply_reply_mode(session, mode_before, output_before);
+  if (server.blocking.has_ready()) server.blocking.serve_ready(server);
+}
+
+bool rerun_blocked(ServerState& server, Session& session) {
+  const BlockedCommand& blocked = *session.blocked;
+  CommandContext ctx{blocked.views, session, server, session.reply(), *blocked.spec};
+  ctx.retrying = true;
+  try {
+    blocked.spec->handler(ctx);
+  } catch (const std::length_error&) {
+    ctx.error(Errc::StringTooLong);
+  } catch (const std::exception& e) {
+    ctx.error(Errc::Internal, e.what());
+  }
+  return !ctx.still_blocked;
 }
 
 }  // namespace cardinal::cmd

@@ -118,6 +118,17 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
       return "ERR client-id should be greater than 0";
     case Errc::NoSuchClient:
       return "ERR No such client";
+    case Errc::ClientSubcommandArity:
+      return "ERR unknown subcommand or wrong number of arguments for '" + c_str(a, 128) +
+             "'. Try CLIENT HELP.";
+    case Errc::UnblockReason:
+      return "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+    case Errc::UnblockedByClient:
+      return "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+    case Errc::TimeoutNotFloat:
+      return "ERR timeout is not a float or out of range";
+    case Errc::TimeoutNegative:
+      return "ERR timeout is negative";
     case Errc::NoSuchUser:
       return "ERR No such user '" + c_str(a) + "'";
     case Errc::NoShutdownInProgress:

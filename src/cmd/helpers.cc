@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cardinal/util/glob.h"
+#include "cardinal/util/numbers.h"
 
 namespace cardinal::cmd {
 
@@ -104,6 +105,24 @@ void reply_scan(CommandContext& ctx, uint64_t cursor, std::span<const std::strin
 
 void reply_wrong_arity(CommandContext& ctx) {
   ctx.error(Errc::WrongArity, ctx.spec.name);
+}
+
+bool parse_block_timeout(CommandContext& ctx, std::string_view text, int64_t& out_ms) {
+  long double seconds;
+  if (!util::parse_long_double(text, seconds)) {
+    ctx.error(Errc::TimeoutNotFloat);
+    return false;
+  }
+  // Redis truncates seconds * 1000 toward zero, so -0.0009 waits forever like 0, and anything
+  // that does not fit a 64-bit count of ms (huge, infinite) ends up negative on x86.
+  long double ms = seconds * 1000.0L;
+  constexpr long double kLimit = 9223372036854775808.0L;  // 2^63
+  if (!(ms < kLimit) || ms <= -1.0L) {
+    ctx.error(Errc::TimeoutNegative);
+    return false;
+  }
+  out_ms = ms < 0 ? 0 : static_cast<int64_t>(ms);
+  return true;
 }
 
 }  // namespace cardinal::cmd

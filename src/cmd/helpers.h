@@ -87,6 +87,10 @@ std::vector<Item> distinct_sample(size_t size, size_t count, std::mt19937_64& rn
 // [cursor, [items...]] as every SCAN-family command replies.
 void reply_scan(CommandContext& ctx, uint64_t cursor, std::span<const std::string_view> items);
 
+// The timeout argument of BLPOP and friends (seconds, fractions allowed) in ms; 0 waits
+// forever. Replies Redis's error and returns false when it is not a number or negative.
+bool parse_block_timeout(CommandContext& ctx, std::string_view text, int64_t& out_ms);
+
 // Client names (CLIENT SETNAME, HELLO SETNAME) may only hold printable non-space ASCII.
 bool client_name_is_valid(std::string_view name);
 

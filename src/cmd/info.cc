@@ -108,9 +108,9 @@ void clients_section(InfoWriter& w, ServerState& s) {
   w.field("maxclients", s.settings().maxclients);
   w.field("client_recent_max_input_buffer", 0);
   w.field("client_recent_max_output_buffer", 0);
-  w.field("blocked_clients", 0);
+  w.field("blocked_clients", static_cast<uint64_t>(s.blocking.blocked_clients()));
   w.field("tracking_clients", 0);
-  w.field("clients_in_timeout_table", 0);
+  w.field("clients_in_timeout_table", static_cast<uint64_t>(s.blocking.clients_with_timeout()));
 }
 
 void memory_section(InfoWriter& w, ServerState& s) {

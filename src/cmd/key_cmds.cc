@@ -195,7 +195,10 @@ void swapdb(CommandContext& ctx) {
     return ctx.error(Errc::InvalidSecondDbIndex);
   int n = ctx.server.keyspace.database_count();
   if (a < 0 || a >= n || b < 0 || b >= n) return ctx.error(Errc::DbIndexOutOfRange);
-  if (a != b) ctx.server.keyspace.swap(static_cast<int>(a), static_cast<int>(b));
+  if (a != b) {
+    ctx.server.keyspace.swap(static_cast<int>(a), static_cast<int>(b));
+    ctx.server.blocking.databases_swapped(static_cast<int>(a), static_cast<int>(b));
+  }
   ctx.reply.ok();
 }
 

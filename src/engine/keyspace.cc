@@ -76,7 +76,10 @@ DbEntry& Database::set(std::string_view key, Value value, bool keep_ttl) {
                                      return link_new(key, std::move(value));
                                    })
                    .first;
-  if (created) return *e;
+  if (created) {
+    notify_stored(key);
+    return *e;
+  }
   if (is_expired(*e)) {
     ++stats_->expired_keys;  // replaced while logically gone
     // An expired predecessor's TTL must not leak into the new value, even under KEEPTTL.
@@ -86,6 +89,7 @@ DbEntry& Database::set(std::string_view key, Value value, bool keep_ttl) {
   }
   e->value = std::move(value);
   e->touch(clock_->now_ms());
+  notify_stored(key);
   return *e;
 }
 
@@ -97,6 +101,7 @@ DbEntry& Database::insert(std::string_view key, DetachedEntry detached) {
   DbEntry* e = link_new(key, std::move(detached.value));
   main_.insert_new(e);
   if (detached.expire_at_ms != kNoExpire) set_expire(*e, detached.expire_at_ms);
+  notify_stored(key);
   return *e;
 }
 

@@ -117,7 +117,7 @@ void Connection::on_read(const boost::system::error_code& ec, size_t n) {
 void Connection::process_input() {
   cmd::ServerState& state = server_.state();
   resp::ParserLimits limits;
-  while (in_start_ < in_end_ && !closed_ && !close_after_write_) {
+  while (in_start_ < in_end_ && !closed_ && !close_after_write_ && !is_blocked()) {
     limits.max_bulk_len = state.settings().proto_max_bulk_len;
     limits.authenticated = authenticated || !state.auth_required();
     resp::ParseStatus status = parser_.parse(in_.get() + in_start_, in_end_ - in_start_, limits);
@@ -167,6 +167,35 @@ void Connection::request_flush() {
   boost::asio::post(server_.io(), [self] { self->flush(); });
 }
 
+void Connection::arm_block_timeout(int64_t ms) {
+  // Beyond ~30 years the wait is forever for any practical purpose, and steady_clock's
+  // nanosecond count cannot hold Redis's largest accepted timeouts anyway.
+  constexpr int64_t kForever = int64_t{1'000'000'000'000};
+  if (ms >= kForever) return;
+  if (!block_timer_) block_timer_ = std::make_unique<boost::asio::steady_timer>(server_.io());
+  block_timer_->expires_after(std::chrono::milliseconds(ms));
+  std::weak_ptr<Connection> weak = weak_from_this();
+  block_timer_->async_wait([weak](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->closed_ || !self->is_blocked()) return;
+    self->server_.refresh_clock();
+    self->server_.state().blocking.time_out(*self);
+  });
+}
+
+void Connection::on_unblocked() {
+  if (block_timer_) block_timer_->cancel();
+  // The reply is in the output buffer; commands pipelined behind the blocked one run now.
+  auto self = shared_from_this();
+  boost::asio::post(server_.io(), [self] {
+    if (self->closed_) return;
+    self->process_input();
+    if (self->closed_) return;
+    self->flush();
+    self->read_more();
+  });
+}
+
 void Connection::request_close() {
   closing = true;
   close_after_write_ = true;
@@ -188,6 +217,7 @@ void Connection::flush_and_close() {
 void Connection::close() {
   if (closed_) return;
   closed_ = true;
+  if (block_timer_) block_timer_->cancel();
   boost::system::error_code ec;
   socket_.shutdown(Socket::shutdown_both, ec);
   socket_.close(ec);

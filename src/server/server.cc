@@ -187,7 +187,9 @@ void Server::cron() {
     int64_t now = clock_.now_ms();
     std::vector<std::shared_ptr<Connection>> idle;
     for (auto& [id, c] : connections_) {
-      if (!c->monitor && now - c->last_interaction_ms > s.timeout * 1000) idle.push_back(c);
+      // Blocked clients are waiting on purpose (their command has its own timeout).
+      if (!c->monitor && !c->is_blocked() && now - c->last_interaction_ms > s.timeout * 1000)
+        idle.push_back(c);
     }
     for (auto& c : idle) c->close();
   }

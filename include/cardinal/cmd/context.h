@@ -21,6 +21,12 @@ struct CommandContext {
   resp::ReplyWriter& reply;
   const CommandSpec& spec;
   bool failed = false;  // set by error(): counts toward failed_calls
+  // Set when the dispatcher re-runs a blocked client's command because a key it waits on got a
+  // value. The handler then serves or, finding nothing, calls block_on() again, which only sets
+  // still_blocked. Source keys of the wrong type count as empty then: Redis 7.0 keeps such a
+  // client waiting rather than failing it.
+  bool retrying = false;
+  bool still_blocked = false;
 
   engine::Database& db() { return server.keyspace.db(session.db); }
   int64_t now_ms() const { return server.clock.now_ms(); }
@@ -35,6 +41,10 @@ struct CommandContext {
     failed = true;
     reply.error(message);
   }
+
+  // Blocks the client on `keys` (views into args) until one can serve it; the command is re-run
+  // then. timeout_ms 0 waits forever.
+  void block_on(std::span<const std::string_view> keys, int64_t timeout_ms);
 
   // Parse helpers: on failure they reply with Redis's error and return false.
   bool parse_int(std::string_view text, int64_t& out);

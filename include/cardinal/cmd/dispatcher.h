@@ -15,4 +15,8 @@ namespace cardinal::cmd {
 
 void execute(ServerState& server, Session& session, std::span<const std::string_view> args);
 
+// Re-runs a blocked session's command (BlockingRegistry::serve_ready) with ctx.retrying set.
+// Returns false when the command found nothing to serve and stays blocked.
+bool rerun_blocked(ServerState& server, Session& session);
+
 }  // namespace cardinal::cmd

@@ -63,6 +63,11 @@ enum class Errc {
   InvalidClientId,
   ClientIdNotPositive,
   NoSuchClient,
+  UnblockReason,
+  ClientSubcommandArity,  // a: subcommand as typed
+  UnblockedByClient,      // the reply a client blocked in BLPOP gets from CLIENT UNBLOCK ... ERROR
+  TimeoutNotFloat,
+  TimeoutNegative,
   NoSuchUser,  // a: user
   // Server and introspection.
   NoShutdownInProgress,

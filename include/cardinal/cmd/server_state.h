@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cardinal/cmd/blocking.h"
 #include "cardinal/cmd/command_table.h"
 #include "cardinal/cmd/session.h"
 #include "cardinal/config/config.h"
@@ -43,6 +44,7 @@ class ServerState final : public resp::ErrorSink {
   config::Config& config;
   const util::Clock& clock;
   engine::Keyspace keyspace;
+  BlockingRegistry blocking{keyspace};
   CommandTable commands;
   ServerStats stats;
   std::map<uint64_t, Session*> sessions;  // ordered by id, as CLIENT LIST shows them

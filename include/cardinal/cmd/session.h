@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "cardinal/cmd/blocking.h"
 #include "cardinal/resp/reply_writer.h"
 
 namespace cardinal::cmd {
@@ -32,6 +34,14 @@ class Session {
   virtual void request_close() = 0;
   // Bytes waiting in the query buffer (CLIENT LIST qbuf).
   virtual size_t query_buffer_bytes() const = 0;
+  // A blocking command just blocked this client with a timeout (ms > 0): the server layer
+  // calls BlockingRegistry::time_out when it passes. Sessions without a clock ignore it.
+  virtual void arm_block_timeout(int64_t /*ms*/) {}
+  // The blocked command has been answered (served, timed out, unblocked): stop the timer and
+  // go on with the client's pipelined commands.
+  virtual void on_unblocked() {}
+
+  bool is_blocked() const { return blocked != nullptr; }
 
   int db = 0;
   bool authenticated = false;
@@ -48,7 +58,8 @@ class Session {
   int fd = -1;
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
-  std::string_view last_command = "NULL";  // CLIENT LIST "cmd=" (a command table name)
+  std::string_view last_command = "NULL";   // CLIENT LIST "cmd=" (a command table name)
+  std::unique_ptr<BlockedCommand> blocked;  // owned by BlockingRegistry's bookkeeping
 
  private:
   uint64_t id_;

@@ -86,6 +86,17 @@ struct KeyspaceStats {
   uint64_t expire_cycle_time_us = 0;
 };
 
+class Database;
+
+// Told whenever a key receives a new value through set() or insert() (a key created or
+// replaced, also by RENAME/MOVE/COPY), so blocked clients waiting on that key can be woken.
+// Installed only while someone waits, so the common path pays one null test.
+class KeyObserver {
+ public:
+  virtual ~KeyObserver() = default;
+  virtual void value_stored(const Database& db, std::string_view key) = 0;
+};
+
 class Database {
  public:
   Database(const util::Clock& clock, KeyspaceStats& stats) : clock_(&clock), stats_(&stats) {}
@@ -164,8 +175,14 @@ class Database {
   void delete_entry(DbEntry& e);
   DbEntry* link_new(std::string_view key, Value value);
 
+  void notify_stored(std::string_view key) const {
+    if (observer_) observer_->value_stored(*this, key);
+  }
+
+  friend class Keyspace;  // installs the observer
   const util::Clock* clock_;
   KeyspaceStats* stats_;
+  KeyObserver* observer_ = nullptr;
   ds::IntrusiveHashTable<DbEntry::Traits> main_;
   ds::HashTable<ExpireRecord, ExpireKey> expires_;
   size_t entry_header_bytes_ = 0;  // DbEntry headers and key-length prefixes
@@ -180,6 +197,12 @@ class Keyspace {
   Database& db(int index) { return dbs_[static_cast<size_t>(index)]; }
   const Database& db(int index) const { return dbs_[static_cast<size_t>(index)]; }
   void swap(int a, int b) { std::swap(dbs_[static_cast<size_t>(a)], dbs_[static_cast<size_t>(b)]); }
+  // The index of a database of this keyspace (stable across swap(): contents move, not slots).
+  int index_of(const Database& db) const { return static_cast<int>(&db - dbs_.data()); }
+  // nullptr removes it. Every database reports to the same observer.
+  void set_observer(KeyObserver* observer) {
+    for (Database& d : dbs_) d.observer_ = observer;
+  }
   void flush_all();
   size_t total_keys() const;
 

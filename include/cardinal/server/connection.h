@@ -1,7 +1,9 @@
 // Connection: one client socket (TCP or unix) bound to a cmd::Session. Reads into a growable
 // buffer, runs every complete command the read delivered, then writes all their replies with
 // one write; replies produced while a write is in flight wait in the session's buffer and go
-// out with the next write. A protocol error replies and closes this connection only.
+// out with the next write. A protocol error replies and closes this connection only. While the
+// client is blocked (BLPOP ...) its later commands wait unparsed, but reading goes on so a
+// disconnect is noticed and the waiter dropped.
 // Event-loop thread only; owned by Server through shared_ptr while I/O is pending.
 #pragma once
 
@@ -33,6 +35,8 @@ class Connection final : public cmd::Session, public std::enable_shared_from_thi
   void request_flush() override;
   void request_close() override;
   size_t query_buffer_bytes() const override { return in_end_ - in_start_; }
+  void arm_block_timeout(int64_t ms) override;
+  void on_unblocked() override;
 
  private:
   void read_more();
@@ -50,6 +54,8 @@ class Connection final : public cmd::Session, public std::enable_shared_from_thi
   size_t in_start_ = 0;  // first unconsumed byte
   size_t in_end_ = 0;    // one past the last received byte
   resp::RequestParser parser_;
+  // Created by the first blocking command that has a timeout.
+  std::unique_ptr<boost::asio::steady_timer> block_timer_;
   std::string sending_;  // the buffer currently being written
   bool reading_ = false;
   bool writing_ = false;

@@ -1,0 +1,90 @@
+// BlockingRegistry: the clients blocked in BLPOP, BZPOPMIN and friends, keyed by (db, key) with
+// one FIFO queue per key, so the client that blocked first is served first. A key becomes
+// "ready" when the keyspace stores a value under it (engine::KeyObserver) or SWAPDB brings one
+// in; after each command the dispatcher calls serve_ready(), which re-runs the blocked command of
+// each waiter of a ready key, oldest first, until the key is gone or nobody is left.
+// Invariants: a session is blocked iff session.blocked is set, and then it sits in the queue of
+// each of its keys exactly once. Event-loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "cardinal/engine/keyspace.h"
+
+namespace cardinal::cmd {
+
+class Session;
+class ServerState;
+struct CommandSpec;
+
+// What a blocked client waits to re-run: the command with its own copy of the arguments (the
+// read buffer moves on while the client waits).
+struct BlockedCommand {
+  std::vector<std::string> args;
+  std::vector<std::string_view> views;  // into args
+  const CommandSpec* spec = nullptr;
+  int db = 0;
+  int64_t timeout_ms = 0;  // 0: forever
+  // One position per key in that key's waiter queue, for O(1) removal.
+  std::vector<std::pair<std::string, std::list<Session*>::iterator>> queue_positions;
+};
+
+class BlockingRegistry final : public engine::KeyObserver {
+ public:
+  explicit BlockingRegistry(engine::Keyspace& keyspace) : keyspace_(keyspace) {}
+  ~BlockingRegistry() override;
+  BlockingRegistry(const BlockingRegistry&) = delete;
+  BlockingRegistry& operator=(const BlockingRegistry&) = delete;
+
+  // Blocks `session` on `keys` of `db` until one is served, the timeout (ms, 0 = forever)
+  // passes, the client disconnects or CLIENT UNBLOCK. `args` is the whole command.
+  void block(Session& session, const CommandSpec& spec, int db,
+             std::span<const std::string_view> args, std::span<const std::string_view> keys,
+             int64_t timeout_ms);
+  // Forgets a blocked session without replying (disconnect, or after it was served).
+  void unblock(Session& session);
+  // Timeout or CLIENT UNBLOCK ... TIMEOUT: replies the null a timed-out command gives, then
+  // releases the client. CLIENT UNBLOCK ... ERROR replies `error_text` instead.
+  void time_out(Session& session);
+  void fail(Session& session, std::string_view error_text);
+
+  size_t blocked_clients() const { return blocked_; }
+  size_t clients_with_timeout() const { return timed_; }
+  size_t blocking_keys() const { return waiters_.size(); }
+  bool has_ready() const { return !ready_.empty(); }
+
+  // Serves the waiters of every ready key; keys made ready meanwhile are served too.
+  void serve_ready(ServerState& server);
+
+  // SWAPDB: every waited key of either database that now exists is ready.
+  void databases_swapped(int a, int b);
+
+  void value_stored(const engine::Database& db, std::string_view key) override;
+
+ private:
+  struct Queue {
+    std::list<Session*> sessions;
+    bool ready = false;
+  };
+  // (db, key) as one string: 4 bytes of db index, then the key.
+  static void encode(std::string& out, int db, std::string_view key);
+  void mark_ready(const std::string& encoded, Queue& queue);
+  void release(Session& session);
+
+  engine::Keyspace& keyspace_;
+  std::unordered_map<std::string, Queue> waiters_;
+  std::vector<std::string> ready_;  // encoded keys, each at most once (Queue::ready)
+  std::string scratch_;
+  size_t blocked_ = 0;
+  size_t timed_ = 0;
+  bool serving_ = false;
+};
+
+}  // namespace cardinal::cmd
