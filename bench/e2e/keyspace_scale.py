@@ -18,12 +18,10 @@ import argparse
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "support"))
-from servers import REDIS_BIN, Server  # noqa: E402
+from harness import REDIS_BIN, BenchServer, percentile
 
 KEY = b"key:%012d"
 
@@ -84,10 +82,6 @@ class Conn:
         raise RuntimeError(f"unexpected reply {line!r}")
 
 
-def percentile(sorted_values, p):
-    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * p))]
-
-
 def growth_latency(port, n):
     probe = Conn(port)
     probe.call("SET", "probe", "1")
@@ -141,7 +135,7 @@ def main():
           "missed keys | loader still running at scan end | final DBSIZE |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, binary in (("cardinal", os.path.abspath(opts.cardinal)), ("redis", opts.reference)):
-        with Server(binary) as srv:
+        with BenchServer(binary) as srv:
             elapsed, probes, lat = growth_latency(srv.port, opts.n)
             calls, missing, overlapped, dbsize = scan_during_growth(srv.port, opts.n, opts.extra)
             print(f"| {name} | {elapsed:.1f} | {probes} | {lat[0]:.3f} | {lat[1]:.3f} | "

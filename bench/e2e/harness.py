@@ -1,0 +1,128 @@
+"""Shared pieces of the side-by-side benchmarks in bench/e2e (stdlib only).
+
+Servers are started through tests/support/servers.py (the same command line for cardinal and
+Debian's redis-server, so `--cardinal /usr/bin/redis-server` runs Redis on both sides as a
+sanity check) and stopped by their own PID. Ports: a free ephemeral port, or the first free port
+of $BENCH_PORTS ("7141-7159") when that is set, so a session can keep to its own range.
+Load generators are bounded by timeouts; nothing here kills a process it did not start.
+"""
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "support"))
+from servers import REDIS_BIN, Server  # noqa: E402,F401  (re-exported for the scripts)
+
+_taken = set()  # ports this process handed out; a server may not be listening on them yet
+
+
+def free_port():
+    """A port nothing listens on: the first free one of $BENCH_PORTS, else an ephemeral one."""
+    spec = os.environ.get("BENCH_PORTS")
+    if not spec:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    lo, hi = (int(x) for x in spec.split("-"))
+    for port in range(lo, hi + 1):
+        if port in _taken:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            # Servers bind with SO_REUSEADDR too: a port with only TIME_WAIT sockets is free.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _taken.add(port)
+        return port
+    raise RuntimeError(f"no free port in BENCH_PORTS={spec}")
+
+
+class BenchServer(Server):
+    """A Server on free_port() (context manager: starts on enter, stops by PID on exit)."""
+
+    def __init__(self, binary, extra_args=()):
+        super().__init__(binary, extra_args=extra_args, port=free_port())
+
+    def stop(self):
+        super().stop()
+        _taken.discard(self.port)
+
+
+def resp(*args):
+    """One command in RESP (bytes arguments), as `redis-cli --pipe` reads it."""
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def pipe_load(port, path, timeout=600):
+    """Feeds a file of RESP commands through `redis-cli --pipe`; raises on any error reply."""
+    with open(path, "rb") as f:
+        subprocess.run(["redis-cli", "-p", str(port), "--pipe"], stdin=f, check=True,
+                       capture_output=True, timeout=timeout)
+
+
+def info(port, section=None):
+    """INFO [section] as a dict of strings."""
+    args = ["redis-cli", "-p", str(port), "INFO"] + ([section] if section else [])
+    out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=30).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+def memory(port):
+    """(used_memory, used_memory_rss) in bytes."""
+    fields = info(port, "memory")
+    return int(fields["used_memory"]), int(fields["used_memory_rss"])
+
+
+def redis_benchmark(port, args, timeout=300):
+    """Runs `redis-benchmark -p PORT -q ARGS...` (options before any command); the last
+    requests/s it prints, or None (e.g. an unknown command)."""
+    out = subprocess.run(["redis-benchmark", "-p", str(port), "-q"] + list(args),
+                         capture_output=True, text=True, timeout=timeout).stdout
+    # With -q the last line per test is "NAME: 123.45 requests per second, p50=..."; progress
+    # lines are separated by \r.
+    rates = re.findall(r"([\d.]+) requests per second", out.replace("\r", "\n"))
+    return float(rates[-1]) if rates else None
+
+
+def interleaved(run_a, run_b, rounds):
+    """Calls run_a(), run_b() alternately `rounds` times each (A B A B ...); both result lists."""
+    a, b = [], []
+    for _ in range(rounds):
+        a.append(run_a())
+        b.append(run_b())
+    return a, b
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def percentile(sorted_values, p):
+    """The value at fraction p (0..1) of an ascending list (nearest rank, clamped)."""
+    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * p))]
+
+
+def table(headers, rows):
+    """Prints a Markdown table (cells already formatted as strings)."""
+    print("| " + " | ".join(headers) + " |")
+    print("|" + "---|" * len(headers))
+    for row in rows:
+        print("| " + " | ".join(row) + " |", flush=True)
+
+
+def table_header(headers):
+    """The header of a Markdown table whose rows are printed as they are measured."""
+    print("| " + " | ".join(headers) + " |")
+    print("|" + "---|" * len(headers), flush=True)
+
+
+def row(cells):
+    print("| " + " | ".join(cells) + " |", flush=True)
