@@ -126,3 +126,63 @@ def table_header(headers):
 
 def row(cells):
     print("| " + " | ".join(cells) + " |", flush=True)
+
+
+class ReplyError(Exception):
+    """An error reply ("-ERR ...") from the server."""
+
+
+class Conn:
+    """A minimal blocking RESP2 client (GET, SCAN, LPUSH, BRPOP, ...): a few microseconds per
+    call, against tens for redis-py, so load generators measure the server more than
+    themselves. Replies: bytes, int, list, None (null bulk or null array); errors raise."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+
+    def call(self, *args):
+        out = [b"*%d\r\n" % len(args)]
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+        self.sock.sendall(b"".join(out))
+        return self._read()
+
+    def close(self):
+        self.sock.close()
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            data = self.sock.recv(1 << 20)
+            if not data:
+                raise ConnectionError("server closed the connection")
+            self.buf += data
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def _read(self):
+        line = self._line()
+        kind, rest = line[:1], line[1:]
+        if kind == b"+":
+            return rest
+        if kind == b"-":
+            raise ReplyError(rest.decode(errors="replace"))
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            n = int(rest)
+            if n < 0:
+                return None
+            while len(self.buf) < n + 2:
+                data = self.sock.recv(1 << 20)
+                if not data:
+                    raise ConnectionError("server closed the connection")
+                self.buf += data
+            data, self.buf = self.buf[:n], self.buf[n + 2:]
+            return data
+        if kind == b"*":
+            n = int(rest)
+            return None if n < 0 else [self._read() for _ in range(n)]
+        raise RuntimeError(f"unexpected reply {line!r}")
