@@ -9,9 +9,9 @@ counts and rounds. Only the processes it started are stopped, by PID.
 """
 import argparse
 import os
-import statistics
 
-from harness import REDIS_BIN, BenchServer, interleaved, median, redis_benchmark
+from harness import (REDIS_BIN, BenchServer, geomean_row, interleaved, ratio_row, redis_benchmark,
+                     table_header)
 
 TESTS = ["set", "get", "incr", "lpush", "rpop", "sadd", "hset", "spop", "zadd", "zpopmin",
          "lrange_100", "mset"]
@@ -35,8 +35,7 @@ def main():
     opts = p.parse_args()
     tests = [t for t in opts.tests.split(",") if t]
     with BenchServer(os.path.abspath(opts.cardinal)) as cardinal, BenchServer(opts.reference) as redis:
-        print(f"| test | -P | cardinal rps | redis rps | ratio |")
-        print(f"|---|---|---|---|---|")
+        table_header(["test", "-P", "cardinal rps", "redis rps", "ratio"])
         for pipeline in [int(x) for x in opts.pipelines.split(",")]:
             requests = opts.requests if pipeline > 1 else opts.requests // 4
             ratios = []
@@ -45,14 +44,8 @@ def main():
                     lambda: bench_once(cardinal.port, test, pipeline, requests, opts.clients, opts.size),
                     lambda: bench_once(redis.port, test, pipeline, requests, opts.clients, opts.size),
                     opts.rounds)
-                if None in a or None in b:
-                    print(f"| {test} | {pipeline} | n/a | n/a | (not supported) |")
-                    continue
-                ma, mb = median(a), median(b)
-                ratios.append(ma / mb)
-                print(f"| {test} | {pipeline} | {ma:,.0f} | {mb:,.0f} | {ma / mb:.2f} |")
-            if ratios:
-                print(f"| **geomean** | {pipeline} | | | **{statistics.geometric_mean(ratios):.2f}** |")
+                ratio_row([test, str(pipeline)], a, b, ratios)
+            geomean_row(pipeline, ratios)
 
 
 if __name__ == "__main__":

@@ -110,22 +110,28 @@ def percentile(sorted_values, p):
     return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * p))]
 
 
-def table(headers, rows):
-    """Prints a Markdown table (cells already formatted as strings)."""
-    print("| " + " | ".join(headers) + " |")
-    print("|" + "---|" * len(headers))
-    for row in rows:
-        print("| " + " | ".join(row) + " |", flush=True)
-
-
 def table_header(headers):
-    """The header of a Markdown table whose rows are printed as they are measured."""
+    """The head of a Markdown table whose rows are printed as they are measured."""
     print("| " + " | ".join(headers) + " |")
     print("|" + "---|" * len(headers), flush=True)
 
 
-def row(cells):
-    print("| " + " | ".join(cells) + " |", flush=True)
+def ratio_row(cells, a, b, ratios):
+    """A row "| cells | median(a) | median(b) | ratio |" of a requests/s table, the ratio also
+    appended to `ratios`; "n/a" when a run failed on either side (None in a or b)."""
+    head = "| " + " | ".join(cells) + " | "
+    if None in a or None in b:
+        print(head + "n/a | n/a | (not supported) |", flush=True)
+        return
+    ma, mb = median(a), median(b)
+    ratios.append(ma / mb)
+    print(head + f"{ma:,.0f} | {mb:,.0f} | {ma / mb:.2f} |", flush=True)
+
+
+def geomean_row(label, ratios):
+    """The "| **geomean** | label | | | **x.xx** |" row closing a group of ratio_rows."""
+    if ratios:
+        print(f"| **geomean** | {label} | | | **{statistics.geometric_mean(ratios):.2f}** |", flush=True)
 
 
 class ReplyError(Exception):

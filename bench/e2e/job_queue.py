@@ -34,7 +34,7 @@ import queue as stdqueue
 import sys
 import time
 
-from harness import REDIS_BIN, BenchServer, Conn, median, percentile
+from harness import REDIS_BIN, BenchServer, Conn, median, percentile, table_header
 
 KEY = "bench:jobs"
 STOP = b"stop"
@@ -198,10 +198,10 @@ def main():
     rates = [int(x) for x in opts.rates.split(",") if x]
 
     print(f"{opts.producers} producers (LPUSH), {opts.consumers} consumers (BRPOP timeout "
-          f"{opts.brpop_timeout}), {opts.client} client, {opts.jobs} jobs of {opts.payload} bytes per producer per run, "
-          f"{opts.rounds} interleaved rounds, medians; latency in ms")
-    print("| rate/producer | server | jobs/s | p50 | p99 | p99.9 | max | lost | duplicated |")
-    print("|---|---|---|---|---|---|---|---|---|", flush=True)
+          f"{opts.brpop_timeout}), {opts.client} client, {opts.jobs} jobs of {opts.payload} bytes "
+          f"per producer per run, {opts.rounds} interleaved rounds, medians; latency in ms")
+    table_header(["rate/producer", "server", "jobs/s", "p50", "p99", "p99.9", "max", "lost",
+                  "duplicated"])
     failed = False
     with BenchServer(os.path.abspath(opts.cardinal)) as cardinal, BenchServer(opts.reference) as ref:
         for rate in rates:

@@ -20,7 +20,7 @@ import subprocess
 import threading
 import time
 
-from harness import REDIS_BIN, BenchServer, Conn, percentile
+from harness import REDIS_BIN, BenchServer, Conn, percentile, table_header
 
 KEY = b"key:%012d"
 
@@ -88,9 +88,8 @@ def main():
     p.add_argument("--extra", type=int, default=2_500_000)
     opts = p.parse_args()
     print(f"N = {opts.n} keys of 16 bytes (value 'v'); SCAN phase adds {opts.extra} more")
-    print("| server | load s | probes | p50 ms | p99 ms | p99.9 ms | max ms | SCAN calls | "
-          "missed keys | loader still running at scan end | final DBSIZE |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    table_header(["server", "load s", "probes", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "SCAN calls",
+                  "missed keys", "loader still running at scan end", "final DBSIZE"])
     for name, binary in (("cardinal", os.path.abspath(opts.cardinal)), ("redis", opts.reference)):
         with BenchServer(binary) as srv:
             elapsed, probes, lat = growth_latency(srv.port, opts.n)

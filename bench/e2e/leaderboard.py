@@ -24,12 +24,12 @@ Takes about 3 minutes on 2 cores.
 import argparse
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 
-from harness import REDIS_BIN, BenchServer, interleaved, median, pipe_load, redis_benchmark, resp
+from harness import (REDIS_BIN, BenchServer, geomean_row, interleaved, pipe_load, ratio_row,
+                     redis_benchmark, resp, table_header)
 
 TESTS = {
     "zincrby": ["ZINCRBY", "board", "__rand_int__", "member:__rand_int__"],
@@ -84,8 +84,7 @@ def main():
             print(f"board: {opts.size} members; redis-benchmark -c {opts.clients} -r {opts.size}"
                   + (f" --threads {opts.threads}" if opts.threads else "")
                   + f", {opts.rounds} interleaved rounds, medians")
-            print("| test | -P | cardinal rps | redis rps | ratio |")
-            print("|---|---|---|---|---|", flush=True)
+            table_header(["test", "-P", "cardinal rps", "redis rps", "ratio"])
             for pipeline in [int(x) for x in opts.pipelines.split(",")]:
                 requests = opts.requests if pipeline > 1 else opts.requests // 4
                 args = ["-c", str(opts.clients), "-n", str(requests), "-P", str(pipeline),
@@ -95,14 +94,8 @@ def main():
                     a, b = interleaved(lambda: redis_benchmark(cardinal.port, args + TESTS[test]),
                                        lambda: redis_benchmark(redis.port, args + TESTS[test]),
                                        opts.rounds)
-                    if None in a or None in b:
-                        print(f"| {test} | {pipeline} | n/a | n/a | (not supported) |", flush=True)
-                        continue
-                    ma, mb = median(a), median(b)
-                    ratios.append(ma / mb)
-                    print(f"| {test} | {pipeline} | {ma:,.0f} | {mb:,.0f} | {ma / mb:.2f} |", flush=True)
-                if ratios:
-                    print(f"| **geomean** | {pipeline} | | | **{statistics.geometric_mean(ratios):.2f}** |")
+                    ratio_row([test, str(pipeline)], a, b, ratios)
+                geomean_row(pipeline, ratios)
             cards = {name: zcard(srv.port) for name, srv in (("cardinal", cardinal), ("redis", redis))}
             if any(c != opts.size for c in cards.values()):
                 print(f"ZCARD board after the runs: {cards}, expected {opts.size} on both", file=sys.stderr)

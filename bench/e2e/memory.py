@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import REDIS_BIN, BenchServer, memory, pipe_load, resp  # noqa: F401 (resp: sinter.py)
+from harness import REDIS_BIN, BenchServer, memory, pipe_load, resp, table_header  # noqa: F401 (resp: sinter.py)
 
 
 def write_load(kind, n, path):
@@ -72,8 +72,8 @@ def main():
     p.add_argument("--n", type=int, default=1_000_000)
     p.add_argument("--loads", default="strings,set,hash,hash5,set5")
     opts = p.parse_args()
-    print("| load | cardinal used/elem | redis used/elem | ratio | cardinal RSS/elem | redis RSS/elem | ratio |")
-    print("|---|---|---|---|---|---|---|")
+    table_header(["load", "cardinal used/elem", "redis used/elem", "ratio", "cardinal RSS/elem",
+                  "redis RSS/elem", "ratio"])
     with tempfile.TemporaryDirectory() as tmp:
         for kind in opts.loads.split(","):
             path = os.path.join(tmp, kind + ".resp")

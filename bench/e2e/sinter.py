@@ -8,7 +8,7 @@ import argparse
 import os
 import tempfile
 
-from harness import REDIS_BIN, BenchServer, pipe_load, redis_benchmark, resp
+from harness import REDIS_BIN, BenchServer, pipe_load, redis_benchmark, resp, table_header
 
 
 def us_per_call(port, args, n):
@@ -37,8 +37,7 @@ def main():
             with BenchServer(binary) as srv:
                 pipe_load(srv.port, path)
                 results[name] = [us_per_call(srv.port, q, n) for _, q, n in queries]
-    print("| query | cardinal us/call | redis us/call | speed-up |")
-    print("|---|---|---|---|")
+    table_header(["query", "cardinal us/call", "redis us/call", "speed-up"])
     for i, (name, _, _) in enumerate(queries):
         c, r = results["cardinal"][i], results["redis"][i]
         print(f"| {name} | {c:.1f} | {r:.1f} | {r / c:.2f}x |")
