@@ -111,12 +111,13 @@ def one_run(port, opts, rate):
     """One run against one server: (jobs/s, [p50, p99, p99.9, max] ms, lost, duplicated)."""
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue()
-    main = connect(opts.client, port)
-    main.delete(KEY)
+    ctl = connect(opts.client, port)
+    ctl.delete(KEY)
     deadline = time.monotonic() + opts.timeout
     consumers = [ctx.Process(target=consumer, args=(opts.client, port, i, opts.brpop_timeout, out))
                  for i in range(opts.consumers)]
-    producers = [ctx.Process(target=producer, args=(opts.client, port, i, opts.jobs, rate, opts.payload, out))
+    producers = [ctx.Process(target=producer,
+                             args=(opts.client, port, i, opts.jobs, rate, opts.payload, out))
                  for i in range(opts.producers)]
     started, ok = [], False
 
@@ -143,7 +144,7 @@ def one_run(port, opts, rate):
             p.start()
             started.append(p)
         starts = [m[2] for m in receive("producer", opts.producers)]
-        main.lpush(KEY, *[STOP] * opts.consumers)
+        ctl.lpush(KEY, *[STOP] * opts.consumers)
         results = receive("consumer", opts.consumers)
         ok = True
     finally:
@@ -153,8 +154,7 @@ def one_run(port, opts, rate):
             if p.is_alive():
                 p.terminate()  # our own child, by its PID
                 p.join()
-    left = main.llen(KEY)
-    main.close()
+    ctl.close()
 
     seen = [bytearray(opts.jobs) for _ in range(opts.producers)]
     dup = 0
@@ -169,7 +169,7 @@ def one_run(port, opts, rate):
                 dup += 1
             else:
                 seen[p][seq] = 1
-    lost = sum(opts.jobs - sum(s) for s in seen) + left
+    lost = sum(opts.jobs - sum(s) for s in seen)  # a job still in the list counts here too
     last = max(m[4] for m in results)
     rate_measured = len(lats) / ((last - min(starts)) / 1e9) if lats else 0.0
     lat_sorted = sorted(lats) or [float("nan")]
