@@ -9,25 +9,17 @@ counts and rounds. Only the processes it started are stopped, by PID.
 """
 import argparse
 import os
-import re
-import statistics
-import subprocess
-import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "support"))
-from servers import REDIS_BIN, Server  # noqa: E402
+from harness import (REDIS_BIN, BenchServer, geomean_row, interleaved, ratio_row, redis_benchmark,
+                     table_header)
 
 TESTS = ["set", "get", "incr", "lpush", "rpop", "sadd", "hset", "spop", "zadd", "zpopmin",
          "lrange_100", "mset"]
 
 
 def bench_once(port, test, pipeline, requests, clients, size):
-    out = subprocess.run(["redis-benchmark", "-p", str(port), "-t", test, "-P", str(pipeline),
-                          "-n", str(requests), "-c", str(clients), "-d", str(size), "-q", "-r", "100000"],
-                         capture_output=True, text=True, timeout=300).stdout
-    # With -q the last line per test is "NAME: 123.45 requests per second, p50=..."
-    rates = re.findall(r"([\d.]+) requests per second", out.replace("\r", "\n"))
-    return float(rates[-1]) if rates else None
+    return redis_benchmark(port, ["-t", test, "-P", str(pipeline), "-n", str(requests),
+                                  "-c", str(clients), "-d", str(size), "-r", "100000"], timeout=300)
 
 
 def main():
@@ -42,25 +34,18 @@ def main():
     p.add_argument("--size", type=int, default=3)
     opts = p.parse_args()
     tests = [t for t in opts.tests.split(",") if t]
-    with Server(os.path.abspath(opts.cardinal)) as cardinal, Server(opts.reference) as redis:
-        print(f"| test | -P | cardinal rps | redis rps | ratio |")
-        print(f"|---|---|---|---|---|")
+    with BenchServer(os.path.abspath(opts.cardinal)) as cardinal, BenchServer(opts.reference) as redis:
+        table_header(["test", "-P", "cardinal rps", "redis rps", "ratio"])
         for pipeline in [int(x) for x in opts.pipelines.split(",")]:
             requests = opts.requests if pipeline > 1 else opts.requests // 4
             ratios = []
             for test in tests:
-                a, b = [], []
-                for _ in range(opts.rounds):
-                    a.append(bench_once(cardinal.port, test, pipeline, requests, opts.clients, opts.size))
-                    b.append(bench_once(redis.port, test, pipeline, requests, opts.clients, opts.size))
-                if None in a or None in b:
-                    print(f"| {test} | {pipeline} | n/a | n/a | (not supported) |")
-                    continue
-                ma, mb = statistics.median(a), statistics.median(b)
-                ratios.append(ma / mb)
-                print(f"| {test} | {pipeline} | {ma:,.0f} | {mb:,.0f} | {ma / mb:.2f} |")
-            if ratios:
-                print(f"| **geomean** | {pipeline} | | | **{statistics.geometric_mean(ratios):.2f}** |")
+                a, b = interleaved(
+                    lambda: bench_once(cardinal.port, test, pipeline, requests, opts.clients, opts.size),
+                    lambda: bench_once(redis.port, test, pipeline, requests, opts.clients, opts.size),
+                    opts.rounds)
+                ratio_row([test, str(pipeline)], a, b, ratios)
+            geomean_row(pipeline, ratios)
 
 
 if __name__ == "__main__":

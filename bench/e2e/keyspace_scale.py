@@ -16,14 +16,11 @@ minutes on 2 cores.
 """
 import argparse
 import os
-import socket
 import subprocess
-import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "support"))
-from servers import REDIS_BIN, Server  # noqa: E402
+from harness import REDIS_BIN, BenchServer, Conn, percentile, table_header
 
 KEY = b"key:%012d"
 
@@ -40,52 +37,6 @@ def pipe_sets(port, start, stop):
     proc.stdin.close()
     if proc.wait() != 0:
         raise RuntimeError("redis-cli --pipe failed")
-
-
-class Conn:
-    """A minimal blocking RESP2 client: enough for GET, DBSIZE and SCAN."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port))
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buf = b""
-
-    def call(self, *args):
-        out = [b"*%d\r\n" % len(args)]
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.sock.sendall(b"".join(out))
-        return self._read()
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            self.buf += self.sock.recv(1 << 20)
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def _read(self):
-        line = self._line()
-        kind, rest = line[:1], line[1:]
-        if kind in (b"+", b"-"):
-            return rest
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            n = int(rest)
-            if n < 0:
-                return None
-            while len(self.buf) < n + 2:
-                self.buf += self.sock.recv(1 << 20)
-            data, self.buf = self.buf[:n], self.buf[n + 2:]
-            return data
-        if kind == b"*":
-            return [self._read() for _ in range(int(rest))]
-        raise RuntimeError(f"unexpected reply {line!r}")
-
-
-def percentile(sorted_values, p):
-    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * p))]
 
 
 def growth_latency(port, n):
@@ -137,11 +88,10 @@ def main():
     p.add_argument("--extra", type=int, default=2_500_000)
     opts = p.parse_args()
     print(f"N = {opts.n} keys of 16 bytes (value 'v'); SCAN phase adds {opts.extra} more")
-    print("| server | load s | probes | p50 ms | p99 ms | p99.9 ms | max ms | SCAN calls | "
-          "missed keys | loader still running at scan end | final DBSIZE |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    table_header(["server", "load s", "probes", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "SCAN calls",
+                  "missed keys", "loader still running at scan end", "final DBSIZE"])
     for name, binary in (("cardinal", os.path.abspath(opts.cardinal)), ("redis", opts.reference)):
-        with Server(binary) as srv:
+        with BenchServer(binary) as srv:
             elapsed, probes, lat = growth_latency(srv.port, opts.n)
             calls, missing, overlapped, dbsize = scan_during_growth(srv.port, opts.n, opts.extra)
             print(f"| {name} | {elapsed:.1f} | {probes} | {lat[0]:.3f} | {lat[1]:.3f} | "

@@ -6,28 +6,13 @@ through redis-benchmark (one client, fixed count); reported: median microseconds
 """
 import argparse
 import os
-import re
-import subprocess
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "support"))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from memory import resp  # noqa: E402
-from servers import REDIS_BIN, Server  # noqa: E402
-
-
-def load(port, path):
-    with open(path, "rb") as f:
-        subprocess.run(["redis-cli", "-p", str(port), "--pipe"], stdin=f, check=True,
-                       capture_output=True, timeout=600)
+from harness import REDIS_BIN, BenchServer, pipe_load, redis_benchmark, resp, table_header
 
 
 def us_per_call(port, args, n):
-    out = subprocess.run(["redis-benchmark", "-p", str(port), "-c", "1", "-n", str(n), "-q"] + args,
-                         capture_output=True, text=True, timeout=600).stdout.replace("\r", "\n")
-    rates = re.findall(r"([\d.]+) requests per second", out)
-    return 1e6 / float(rates[-1])
+    return 1e6 / redis_benchmark(port, ["-c", "1", "-n", str(n)] + args, timeout=600)
 
 
 def main():
@@ -49,11 +34,10 @@ def main():
                    ("100k ∩ 100k (10%)", ["SINTER", "a", "b"], 50)]
         results = {}
         for name, binary in (("cardinal", os.path.abspath(opts.cardinal)), ("redis", opts.reference)):
-            with Server(binary) as srv:
-                load(srv.port, path)
+            with BenchServer(binary) as srv:
+                pipe_load(srv.port, path)
                 results[name] = [us_per_call(srv.port, q, n) for _, q, n in queries]
-    print("| query | cardinal us/call | redis us/call | speed-up |")
-    print("|---|---|---|---|")
+    table_header(["query", "cardinal us/call", "redis us/call", "speed-up"])
     for i, (name, _, _) in enumerate(queries):
         c, r = results["cardinal"][i], results["redis"][i]
         print(f"| {name} | {c:.1f} | {r:.1f} | {r / c:.2f}x |")
