@@ -86,8 +86,10 @@ class Parser {
         ++pos_;
         auto alts = alternatives();
         if (pos_ < t_.size() && t_[pos_] == "]") ++pos_;
-        // "x [x ...]" marks the preceding argument as repeatable.
-        if (alts.size() == 1 && !seq.empty() && !alts[0].empty() && alts[0].back().name == "...") {
+        // "x [x ...]" marks the preceding argument as repeatable. Inside the brackets "x ..."
+        // has already become one repeatable x.
+        if (alts.size() == 1 && !seq.empty() && alts[0].size() == 1 && alts[0][0].multiple &&
+            alts[0][0].name == seq.back().name) {
           seq.back().multiple = true;
           continue;
         }

@@ -504,6 +504,12 @@ TEST_CASE("COMMAND INFO and GETKEYS for list commands", "[lists]") {
   CHECK(docs.find("$5\r\nsince\r\n$5\r\n6.2.0") != std::string::npos);
   CHECK(docs.find("$5\r\noneof") != std::string::npos);
   CHECK(docs.find("$4\r\nLEFT") != std::string::npos);
+  // "element [element ...]" is one repeatable argument, as Redis documents it.
+  docs = h("COMMAND DOCS lpush");
+  size_t first = docs.find("$7\r\nelement\r\n");
+  REQUIRE(first != std::string::npos);
+  CHECK(docs.find("$7\r\nelement\r\n", first + 1) == std::string::npos);
+  CHECK(docs.find("$5\r\nflags\r\n*1\r\n+multiple\r\n", first) != std::string::npos);
 }
 
 TEST_CASE("list commands agree with a std::deque model under random operations", "[lists]") {
