@@ -16,7 +16,7 @@ std::vector<std::string> tokenize(std::string_view s) {
   for (char c : s) {
     if (c == ' ') {
       flush();
-    } else if (c == '[' || c == ']' || c == '|') {
+    } else if (c == '[' || c == ']' || c == '<' || c == '>' || c == '|') {
       flush();
       out.emplace_back(1, c);
     } else {
@@ -41,9 +41,12 @@ std::string type_for(std::string_view name) {
     return "key";
   if (name == "pattern") return "pattern";
   if (name.starts_with("unix-time")) return "unix-time";
-  for (std::string_view n : {"seconds", "milliseconds", "count", "offset", "start", "end", "index",
-                             "index1", "index2", "db", "destination-db", "numkeys", "increment",
-                             "decrement", "cursor", "min-match-len", "protover", "client-id"}) {
+  for (std::string_view n : {"seconds",     "milliseconds", "count",          "offset",
+                             "start",       "end",          "index",          "index1",
+                             "index2",      "db",           "destination-db", "numkeys",
+                             "increment",   "decrement",    "cursor",         "min-match-len",
+                             "protover",    "client-id",    "stop",           "rank",
+                             "num-matches", "len"}) {
     if (name == n) return "integer";
   }
   return "string";
@@ -72,14 +75,21 @@ class Parser {
  private:
   std::vector<DocArg> sequence() {
     std::vector<DocArg> seq;
-    while (pos_ < t_.size() && t_[pos_] != "]" && t_[pos_] != "|") {
+    while (pos_ < t_.size() && t_[pos_] != "]" && t_[pos_] != ">" && t_[pos_] != "|") {
       const std::string& w = t_[pos_];
-      if (w == "[") {
+      if (w == "<") {  // a required choice, "<LEFT | RIGHT>"
+        ++pos_;
+        auto alts = alternatives();
+        if (pos_ < t_.size() && t_[pos_] == ">") ++pos_;
+        seq.push_back(combine(std::move(alts)));
+      } else if (w == "[") {
         ++pos_;
         auto alts = alternatives();
         if (pos_ < t_.size() && t_[pos_] == "]") ++pos_;
-        // "x [x ...]" marks the preceding argument as repeatable.
-        if (alts.size() == 1 && !seq.empty() && !alts[0].empty() && alts[0].back().name == "...") {
+        // "x [x ...]" marks the preceding argument as repeatable. Inside the brackets "x ..."
+        // has already become one repeatable x.
+        if (alts.size() == 1 && !seq.empty() && alts[0].size() == 1 && alts[0][0].multiple &&
+            alts[0][0].name == seq.back().name) {
           seq.back().multiple = true;
           continue;
         }
@@ -97,7 +107,7 @@ class Parser {
         DocArg a;
         a.token = w;
         if (pos_ < t_.size() && !is_keyword(t_[pos_]) && t_[pos_] != "[" && t_[pos_] != "]" &&
-            t_[pos_] != "|" && t_[pos_] != "...") {
+            t_[pos_] != "<" && t_[pos_] != ">" && t_[pos_] != "|" && t_[pos_] != "...") {
           a.name = t_[pos_++];
           a.type = type_for(a.name);
         } else {

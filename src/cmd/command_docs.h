@@ -1,5 +1,6 @@
-// Turns a command's documentation syntax ("key value [NX | XX] [EX seconds | PX ms]") into the
-// argument tree COMMAND DOCS reports, which redis-cli renders as typing hints. Pure; any thread.
+// Turns a command's documentation syntax ("key value [NX | XX] [EX seconds | PX ms]", with
+// "<LEFT | RIGHT>" for a required choice) into the argument tree COMMAND DOCS reports, which
+// redis-cli renders as typing hints. Pure; any thread.
 #pragma once
 
 #include <string>

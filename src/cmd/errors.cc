@@ -89,6 +89,17 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
       return "ERR hash value is not a float";
     case Errc::NanOrInfinityArg:
       return "ERR value is NaN or Infinity";
+    case Errc::IndexOutOfRange:
+      return "ERR index out of range";
+    case Errc::LposRankZero:
+      return "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+             "or use negative to start from the end of the list";
+    case Errc::LposCountNegative:
+      return "ERR COUNT can't be negative";
+    case Errc::LposMaxlenNegative:
+      return "ERR MAXLEN can't be negative";
+    case Errc::CountNotPositive:
+      return "ERR count should be greater than 0";
     case Errc::ProtocolVersionNotInteger:
       return "ERR Protocol version is not an integer or out of range";
     case Errc::UnsupportedProtocol:

@@ -2,7 +2,7 @@
 
 A stream is a list of `Step`s. Each command family is one function `family(g) -> Step`
 (registered in FAMILIES) that picks one of its small per-command generators; a new family
-(lists, zsets, transactions, ...) is a new function plus a FAMILIES entry.
+(zsets, transactions, ...) is a new function plus a FAMILIES entry.
 
 A Step carries how its replies are compared, because some replies legitimately differ between
 two correct servers: KEYS order, TTL drift, RANDOMKEY, HELLO's id. `same(a, b)` is the
@@ -76,7 +76,10 @@ ARITY = {
     "SINTERCARD": -3, "SUNION": -2, "SUNIONSTORE": -3, "SDIFF": -2, "SDIFFSTORE": -3,
     "SSCAN": -3, "HSET": -4, "HMSET": -4, "HSETNX": 4, "HGET": 3, "HMGET": -3, "HDEL": -3,
     "HLEN": 2, "HEXISTS": 3, "HSTRLEN": 3, "HINCRBY": 4, "HINCRBYFLOAT": 4, "HKEYS": 2,
-    "HVALS": 2, "HGETALL": 2, "HRANDFIELD": -2, "HSCAN": -3,
+    "HVALS": 2, "HGETALL": 2, "HRANDFIELD": -2, "HSCAN": -3, "LPUSH": -3, "RPUSH": -3,
+    "LPUSHX": -3, "RPUSHX": -3, "LPOP": -2, "RPOP": -2, "LLEN": 2, "LRANGE": 4, "LINDEX": 3,
+    "LSET": 4, "LINSERT": 5, "LREM": 4, "LTRIM": 4, "LPOS": -3, "LMOVE": 5, "RPOPLPUSH": 3,
+    "LMPOP": -4,
 }
 
 MAX_LCS_CELLS = 4_000_000   # LCS is O(len_a * len_b) in time and memory on the server
@@ -917,6 +920,128 @@ def hashes(g):
                    (1, _hash_limits)])(g)
 
 
+# -- lists ---------------------------------------------------------------------------------
+
+# Few distinct elements so LPOS, LREM and LINSERT find matches; binary, integer-looking and
+# long ones (past a small list-max-listpack-size node limit) included.
+LIST_ELEMENTS = [b"a", b"b", b"c", b"1", b"2", b"-1", b"007", b"-0", b"", b"a\x00b", b"\r\n",
+                 b"x" * 70, b"9223372036854775807", b"-9223372036854775808"]
+BAD_INTS = (b"x", b"1.5", b"", b" 1", b"9223372036854775808")
+
+
+def _element(g):
+    return g.rng.choice(LIST_ELEMENTS) if g.chance(0.85) else g.value()
+
+
+def _elements(g, lo, hi):
+    return [_element(g) for _ in range(g.rng.randint(lo, hi))]
+
+
+def _list_index(g):
+    return g.pick([(8, lambda: g.rng.randint(-8, 8)), (2, lambda: g.rng.randint(-300, 300)),
+                   (1, lambda: g.rng.choice([b"9223372036854775807", b"-9223372036854775808",
+                                             b"-9223372036854775807"])),
+                   (1, lambda: g.rng.choice(BAD_INTS))])()
+
+
+def _end(g):
+    return g.pick([(30, g.cased(g.rng.choice(["LEFT", "RIGHT"]))), (1, b"middle"), (1, b"")])
+
+
+def _push(g):
+    name = g.pick([(4, "LPUSH"), (4, "RPUSH"), (1, "LPUSHX"), (1, "RPUSHX")])
+    return step(g, name, g.key(), *_elements(g, 1, 5))
+
+
+def _push_many(g):
+    # Long lists span many nodes, so ranges, LSET and LINSERT cross node boundaries.
+    return step(g, g.rng.choice(["LPUSH", "RPUSH"]), g.key(), *_elements(g, 20, 300))
+
+
+def _pop(g):
+    count = g.pick([(6, []), (4, [g.rng.randint(0, 5)]), (1, [g.rng.randint(6, 400)]),
+                    (1, [g.rng.choice([b"-1", b"x", b"9223372036854775807", b"-9223372036854775808", b""])]),
+                    (1, [b"1", b"2"])])
+    return step(g, g.rng.choice(["LPOP", "RPOP"]), g.key(), *count)
+
+
+def _list_reads(g):
+    return g.pick([(3, lambda: step(g, "LLEN", g.key())),
+                   (6, lambda: step(g, "LRANGE", g.key(), _list_index(g), _list_index(g))),
+                   (1, lambda: step(g, "LRANGE", g.key(), 0, -1)),
+                   (4, lambda: step(g, "LINDEX", g.key(), _list_index(g)))])()
+
+
+def _lset(g):
+    return step(g, "LSET", g.key(), _list_index(g), _element(g))
+
+
+def _linsert(g):
+    where = g.pick([(20, g.cased(g.rng.choice(["BEFORE", "AFTER"]))), (1, b"MIDDLE")])
+    return step(g, "LINSERT", g.key(), where, _element(g), _element(g))
+
+
+def _lrem(g):
+    count = g.pick([(8, g.rng.randint(-3, 3)), (1, b"-9223372036854775808"), (1, g.rng.choice(BAD_INTS))])
+    return step(g, "LREM", g.key(), count, _element(g))
+
+
+def _ltrim(g):
+    return step(g, "LTRIM", g.key(), _list_index(g), _list_index(g))
+
+
+def _lpos(g):
+    opts = []
+    for _ in range(g.pick([(4, 0), (4, 1), (2, 2), (1, 3)])):
+        opts += g.pick([(4, [g.cased("RANK"), g.pick([(8, g.rng.choice([1, 2, 3, -1, -2, -3])),
+                                                      (1, 0), (1, b"-9223372036854775808"),
+                                                      (1, b"9223372036854775807"), (1, b"x")])]),
+                        (8, [g.cased("COUNT"), g.pick([(20, g.rng.randint(0, 4)), (1, -1), (1, b"x")])]),
+                        (6, [g.cased("MAXLEN"), g.pick([(20, g.rng.randint(0, 6)), (1, -1), (1, b"x")])]),
+                        (1, [g.rng.choice([b"FOO", b"RANK", b"COUNT"])])])
+    return step(g, "LPOS", g.key(), _element(g), *opts)
+
+
+def _lmove(g):
+    if g.chance(0.3):
+        return step(g, "RPOPLPUSH", g.key(), g.key())
+    src = g.key()
+    dst = src if g.chance(0.2) else g.key()
+    return step(g, "LMOVE", src, dst, _end(g), _end(g))
+
+
+def _lmpop(g):
+    keys = g.keys(1, 3)
+    numkeys = g.pick([(30, len(keys)), (1, 0), (1, -1), (1, b"x"), (1, len(keys) + 1)])
+    extra = g.pick([(15, []), (12, [g.cased("COUNT"), g.rng.randint(1, 5)]),
+                    (1, [g.cased("COUNT"), g.rng.choice([0, -1, b"x", b"9223372036854775807"])]),
+                    (1, [g.cased("COUNT")]), (1, [b"COUNT", 1, b"COUNT", 2]), (1, [b"FOO"])])
+    return step(g, "LMPOP", numkeys, *keys, _end(g), *extra)
+
+
+def _list_fill(g):
+    # Node limits change how the list is laid out, never a reply; both servers apply it to
+    # lists created afterwards.
+    name = g.rng.choice([b"list-max-listpack-size", b"list-max-ziplist-size"])
+    return step(g, "CONFIG", "SET", name, g.rng.choice([-5, -2, -1, 1, 2, 3, 128]))
+
+
+def _list_wrongtype(g):
+    # Keys of other types, so list commands meet WRONGTYPE even when run alone; only a few
+    # keys, so most of the pool stays lists, and DEL now and then starts a key afresh.
+    key = g.rng.choice(KEYS[-4:])
+    return g.pick([(2, lambda: step(g, "SET", key, g.value())),
+                   (1, lambda: step(g, "SADD", key, _element(g))),
+                   (1, lambda: step(g, "HSET", key, b"f", _element(g))),
+                   (2, lambda: step(g, "DEL", *g.keys(1, 2)))])()
+
+
+def lists(g):
+    return g.pick([(12, _push), (1, _push_many), (6, _pop), (12, _list_reads), (3, _lset),
+                   (3, _linsert), (3, _lrem), (2, _ltrim), (5, _lpos), (4, _lmove), (3, _lmpop),
+                   (1, _list_fill), (2, _list_wrongtype)])(g)
+
+
 # -- wrongtype: non-string keys so the string commands meet WRONGTYPE (off by default) -----
 
 def wrongtype(g):
@@ -932,10 +1057,12 @@ def wrongtype(g):
 # -- streams -------------------------------------------------------------------------------
 
 FAMILIES = {"strings": strings, "keys": keys, "expiry": expiry, "connection": connection,
-            "errors": errors, "sets": sets, "hashes": hashes, "wrongtype": wrongtype}
+            "errors": errors, "sets": sets, "hashes": hashes, "lists": lists,
+            "wrongtype": wrongtype}
 FAMILY_WEIGHTS = {"strings": 40, "keys": 25, "expiry": 15, "connection": 8, "errors": 6,
-                  "sets": 30, "hashes": 30, "wrongtype": 6}
-DEFAULT_FAMILIES = ["strings", "keys", "expiry", "connection", "errors", "sets", "hashes"]
+                  "sets": 30, "hashes": 30, "lists": 30, "wrongtype": 6}
+DEFAULT_FAMILIES = ["strings", "keys", "expiry", "connection", "errors", "sets", "hashes",
+                    "lists"]
 
 
 def make_stream(seed, index, length, families):
@@ -947,7 +1074,8 @@ def make_stream(seed, index, length, families):
         steps.append(Step([b"HELLO", b"3"], same=hello_masked))
     # Config a stream may change is reset first, so any stream replays alone (--only-stream).
     steps.append(Step([b"CONFIG", b"SET", b"set-max-intset-entries", b"512",
-                       b"hash-max-listpack-entries", b"512", b"hash-max-listpack-value", b"64"]))
+                       b"hash-max-listpack-entries", b"512", b"hash-max-listpack-value", b"64",
+                       b"list-max-listpack-size", b"-2"]))
     weighted = [(FAMILY_WEIGHTS[f], FAMILIES[f]) for f in families]
     while len(steps) < length:
         steps.append(g.pick(weighted)(g))

@@ -49,6 +49,12 @@ enum class Errc {
   HashValueNotInteger,
   HashValueNotFloat,
   NanOrInfinityArg,
+  // Lists.
+  IndexOutOfRange,
+  LposRankZero,
+  LposCountNegative,
+  LposMaxlenNegative,
+  CountNotPositive,
   // Connection and clients.
   ProtocolVersionNotInteger,
   UnsupportedProtocol,
