@@ -70,10 +70,11 @@ void brpoplpush(CommandContext& ctx) {
 }
 
 void blmpop(CommandContext& ctx) {
-  int64_t timeout_ms;
-  if (!parse_block_timeout(ctx, ctx.arg(1), timeout_ms)) return;
+  // Redis checks numkeys, direction and COUNT before the timeout.
   MpopArgs mpop;
   if (!parse_mpop_args(ctx, 2, mpop)) return;
+  int64_t timeout_ms;
+  if (!parse_block_timeout(ctx, ctx.arg(1), timeout_ms)) return;
   for (std::string_view key : mpop.keys) {
     ds::QuickList* list = source_list(ctx, key);
     if (ctx.failed) return;

@@ -1036,10 +1036,25 @@ def _list_wrongtype(g):
                    (2, lambda: step(g, "DEL", *g.keys(1, 2)))])()
 
 
+def _block_timeout(g):
+    # Never 0: a stream must not wait forever on an empty key. 10 ms keeps streams fast; the
+    # reply (served or null) is the same on both servers either way.
+    return g.pick([(20, b"0.01"), (1, b"x"), (1, b"-1"), (1, b"nan"), (1, b"inf"), (1, b"")])
+
+
+def _blocking_list(g):
+    return g.pick([
+        (4, lambda: step(g, g.rng.choice(["BLPOP", "BRPOP"]), *g.keys(1, 3), _block_timeout(g))),
+        (2, lambda: step(g, "BLMOVE", g.key(), g.key(), _end(g), _end(g), _block_timeout(g))),
+        (1, lambda: step(g, "BRPOPLPUSH", g.key(), g.key(), _block_timeout(g))),
+        (2, lambda: step(g, "BLMPOP", _block_timeout(g), *_lmpop(g).args[1:])),
+    ])()
+
+
 def lists(g):
     return g.pick([(12, _push), (1, _push_many), (6, _pop), (12, _list_reads), (3, _lset),
                    (3, _linsert), (3, _lrem), (2, _ltrim), (5, _lpos), (4, _lmove), (3, _lmpop),
-                   (1, _list_fill), (2, _list_wrongtype)])(g)
+                   (3, _blocking_list), (1, _list_fill), (2, _list_wrongtype)])(g)
 
 
 # -- wrongtype: non-string keys so the string commands meet WRONGTYPE (off by default) -----
