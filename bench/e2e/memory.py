@@ -1,6 +1,5 @@
 """Bytes per element, cardinal vs Debian's redis-server, for the loads the issues name:
-1M string keys, one 1M-member set, one 1M-field hash, one 1M-member sorted set ("zset", score i;
-not in the default --loads until ZADD exists) (16-byte keys/members/fields); and, since
+1M string keys, one 1M-member set, one 1M-field hash (16-byte keys/members/fields); and, since
 real datasets are mostly many small objects, 1M keys each holding a small hash (5 fields of
 8 bytes with 8-byte values: "hash5") or a small set (5 members of 8 bytes: "set5"), reported
 per key. Each load
@@ -40,11 +39,6 @@ def write_load(kind, n, path):
                 for k in names:
                     args += [k, b"v"]
                 f.write(resp(b"HSET", b"bighash", *args))
-            elif kind == "zset":
-                args = []
-                for i, k in enumerate(names, start):
-                    args += [b"%d" % i, k]
-                f.write(resp(b"ZADD", b"bigzset", *args))
             elif kind == "hash5":
                 f.write(b"".join(resp(b"HSET", k, *[b"field:%02d" % j if j % 2 == 0 else
                                                     b"value:%02d" % j for j in range(10)])
