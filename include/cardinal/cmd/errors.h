@@ -49,6 +49,14 @@ enum class Errc {
   HashValueNotInteger,
   HashValueNotFloat,
   NanOrInfinityArg,
+  // Sorted sets.
+  ZaddXxNx,
+  ZaddGtLtNx,
+  ZaddIncrPair,
+  ScoreNaN,
+  MinMaxNotFloat,
+  MinMaxNotLex,
+  CountNotPositive,
   // Connection and clients.
   ProtocolVersionNotInteger,
   UnsupportedProtocol,

@@ -14,6 +14,7 @@
 #include "cardinal/ds/quick_list.h"
 #include "cardinal/engine/hash_value.h"
 #include "cardinal/engine/set_value.h"
+#include "cardinal/engine/zset_value.h"
 
 namespace cardinal::engine {
 
@@ -52,6 +53,7 @@ class Value {
   static Value set(std::unique_ptr<SetValue> set);
   static Value hash(std::unique_ptr<HashValue> hash);
   static Value list(std::unique_ptr<ds::QuickList> list);
+  static Value zset(std::unique_ptr<ZSetValue> zset);
 
   Value(Value&& other) noexcept;
   Value& operator=(Value&& other) noexcept;
@@ -86,6 +88,8 @@ class Value {
   const HashValue& as_hash() const { return *load<HashValue*>(); }
   ds::QuickList& as_list() { return *load<ds::QuickList*>(); }
   const ds::QuickList& as_list() const { return *load<ds::QuickList*>(); }
+  ZSetValue& as_zset() { return *load<ZSetValue*>(); }
+  const ZSetValue& as_zset() const { return *load<ZSetValue*>(); }
 
   // Heap bytes this value owns beyond its 12 bytes (requested sizes).
   size_t memory_bytes() const;
