@@ -119,6 +119,12 @@ Value Value::list(std::unique_ptr<ds::QuickList> l) {
   return v;
 }
 
+Value Value::zset(std::unique_ptr<ZSetValue> z) {
+  Value v(ValueType::ZSet, Encoding::ListPack);
+  v.store(z.release());
+  return v;
+}
+
 Value::Value(Value&& other) noexcept
     : type_(other.type_),
       encoding_(other.encoding_),
@@ -155,6 +161,7 @@ void Value::release() {
       delete load<ds::QuickList*>();
       break;
     case ValueType::ZSet:
+      delete load<ZSetValue*>();
       break;
   }
   type_ = ValueType::String;
@@ -167,6 +174,9 @@ Encoding Value::encoding() const {
   if (type_ == ValueType::Hash)
     return as_hash().encoding() == HashValue::Encoding::ListPack ? Encoding::ListPack
                                                                  : Encoding::HashTable;
+  if (type_ == ValueType::ZSet)
+    return as_zset().encoding() == ZSetValue::Encoding::ListPack ? Encoding::ListPack
+                                                                 : Encoding::SkipList;
   if (type_ == ValueType::Set)
     return as_set().encoding() == SetValue::Encoding::IntSet ? Encoding::IntSet
                                                              : Encoding::HashTable;
@@ -176,6 +186,7 @@ Encoding Value::encoding() const {
 Value Value::duplicate() const {
   if (type_ == ValueType::Hash) return hash(as_hash().clone());
   if (type_ == ValueType::Set) return set(as_set().clone());
+  if (type_ == ValueType::ZSet) return zset(as_zset().clone());
   if (type_ == ValueType::List) return list(std::make_unique<ds::QuickList>(as_list().clone()));
   if (is_int()) {
     Value v = integer(as_int());
@@ -253,7 +264,7 @@ size_t Value::memory_bytes() const {
     case ValueType::List:
       return sizeof(ds::QuickList) + as_list().memory_bytes();
     case ValueType::ZSet:
-      break;
+      return sizeof(ZSetValue) + as_zset().memory_bytes();
   }
   return 0;
 }

@@ -70,7 +70,7 @@ class SkipList {
 
     // Reserved for an intrusive member index chaining nodes in its buckets; the list only
     // initialises it to nullptr and never reads or writes it afterwards.
-    void* hash_next = nullptr;
+    Node* hash_next = nullptr;
 
     double score() const { return score_; }
     std::string_view member() const { return {member_bytes(), member_size()}; }

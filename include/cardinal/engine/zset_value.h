@@ -13,6 +13,8 @@
 #include <optional>
 #include <random>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cardinal/ds/skiplist.h"
 #include "cardinal/util/function_ref.h"
@@ -123,8 +125,51 @@ class ZSetValue {
 
  private:
   ZSetValue();
-  struct Impl;  // the engine helper fills the representation in zset_value.cc
-  // (the representation may be changed freely, keeping this public interface)
+  ZSetValue(const ZSetValue&) = delete;
+  ZSetValue& operator=(const ZSetValue&) = delete;
+
+  // The skiplist encoding: the list owns the nodes; the index chains the same nodes through
+  // their hash_next slot, keyed by the member bytes stored in the node.
+  struct Sorted;
+  using Node = ds::SkipList::Node;
+
+  // One entry of the listpack, decoded: byte range, member view, score.
+  struct Packed {
+    size_t begin, end;
+    std::string_view member;
+    double score;
+  };
+  Packed decode(size_t pos) const;
+  // Finds `member`; also reports its ascending index.
+  std::optional<Packed> packed_find(std::string_view member, uint64_t* index) const;
+  // Byte offset of the entry with ascending index i (i == size(): the end).
+  size_t packed_offset(uint64_t i) const;
+  void packed_insert(double score, std::string_view member);
+  // Removes the bytes of `entries` entries; may_shrink lets the buffer give back capacity.
+  void packed_erase(size_t begin, size_t end, uint64_t entries, bool may_shrink = true);
+  // Visits ascending indices lo..hi in descending order, stopping when fn returns false.
+  // Returns false when stopped.
+  bool packed_visit_desc(uint64_t lo, uint64_t hi, EntryVisitor fn) const;
+  // Index of the first entry satisfying `min`, provided it also satisfies `max`; size() if none.
+  template <typename Min, typename Max>
+  uint64_t packed_first(Min&& min, Max&& max) const;
+  // Index of the last entry satisfying `max`, provided it also satisfies `min`; size() if none.
+  template <typename Min, typename Max>
+  uint64_t packed_last(Min&& min, Max&& max) const;
+  template <typename Min, typename Max>
+  void visit_range(Min&& min, Max&& max, const Node* first, const Node* last, bool reverse,
+                   uint64_t offset, uint64_t limit, EntryVisitor fn) const;
+  template <typename Min, typename Max>
+  uint64_t remove_packed_range(Min&& min, Max&& max);
+
+  void convert_to_skiplist();
+  void remove_node(Node* n);
+
+  // The listpack: entries of varint member length, member bytes, score code (see the .cc), in
+  // zset order; sized exactly, like a Redis listpack. Empty once converted.
+  std::vector<char> packed_;
+  uint32_t packed_count_ = 0;
+  std::unique_ptr<Sorted> sorted_;  // present exactly when the encoding is skiplist
 };
 
 }  // namespace cardinal::engine
