@@ -16,7 +16,7 @@ std::vector<std::string> tokenize(std::string_view s) {
   for (char c : s) {
     if (c == ' ') {
       flush();
-    } else if (c == '[' || c == ']' || c == '|') {
+    } else if (c == '[' || c == ']' || c == '<' || c == '>' || c == '|') {
       flush();
       out.emplace_back(1, c);
     } else {
@@ -72,9 +72,14 @@ class Parser {
  private:
   std::vector<DocArg> sequence() {
     std::vector<DocArg> seq;
-    while (pos_ < t_.size() && t_[pos_] != "]" && t_[pos_] != "|") {
+    while (pos_ < t_.size() && t_[pos_] != "]" && t_[pos_] != ">" && t_[pos_] != "|") {
       const std::string& w = t_[pos_];
-      if (w == "[") {
+      if (w == "<") {  // "<MIN | MAX>": a required choice
+        ++pos_;
+        auto alts = alternatives();
+        if (pos_ < t_.size() && t_[pos_] == ">") ++pos_;
+        seq.push_back(combine(std::move(alts)));
+      } else if (w == "[") {
         ++pos_;
         auto alts = alternatives();
         if (pos_ < t_.size() && t_[pos_] == "]") ++pos_;
@@ -97,7 +102,7 @@ class Parser {
         DocArg a;
         a.token = w;
         if (pos_ < t_.size() && !is_keyword(t_[pos_]) && t_[pos_] != "[" && t_[pos_] != "]" &&
-            t_[pos_] != "|" && t_[pos_] != "...") {
+            t_[pos_] != "<" && t_[pos_] != ">" && t_[pos_] != "|" && t_[pos_] != "...") {
           a.name = t_[pos_++];
           a.type = type_for(a.name);
         } else {
