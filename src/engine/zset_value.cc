@@ -395,9 +395,9 @@ void ZSetValue::visit_rank_range(uint64_t start, uint64_t end_inclusive, bool re
       for (; n && count-- > 0; n = n->next())
         if (!fn(n->member(), n->score())) return;
     } else {
-      const Node* n = sorted_->list.at_rank(size() - 1 - start);
-      for (; n && count-- > 0; n = n->prev())
-        if (!fn(n->member(), n->score())) return;
+      sorted_->list.for_each_backward(size() - 1 - start, [&](const Node* n) {
+        return fn(n->member(), n->score()) && --count > 0;
+      });
     }
     return;
   }
@@ -421,21 +421,26 @@ void ZSetValue::visit_range(Min&& min, Max&& max, const Node* first, const Node*
   if (limit == 0) return;
   if (sorted_) {
     const ds::SkipList& list = sorted_->list;
-    const Node* n = reverse ? last : first;
+    if (reverse) {
+      if (!last) return;
+      uint64_t r = list.rank(last);
+      if (offset > r) return;
+      list.for_each_backward(r - offset, [&](const Node* n) {
+        if (limit == 0 || !min(n->member(), n->score())) return false;
+        --limit;
+        return fn(n->member(), n->score());
+      });
+      return;
+    }
+    const Node* n = first;
     if (!n) return;
     if (offset > 0) {
       uint64_t r = list.rank(n);
-      if (reverse) {
-        if (offset > r) return;
-        n = list.at_rank(r - offset);
-      } else {
-        if (offset >= list.size() - r) return;
-        n = list.at_rank(r + offset);
-      }
+      if (offset >= list.size() - r) return;
+      n = list.at_rank(r + offset);
     }
-    for (; n && limit > 0; --limit, n = reverse ? n->prev() : n->next()) {
-      if (reverse ? !min(n->member(), n->score()) : !max(n->member(), n->score())) return;
-      if (!fn(n->member(), n->score())) return;
+    for (; n && limit > 0; --limit, n = n->next()) {
+      if (!max(n->member(), n->score()) || !fn(n->member(), n->score())) return;
     }
     return;
   }

@@ -108,9 +108,11 @@ class ZSetValue {
 
   // ZPOPMIN/ZPOPMAX: removes up to `count` entries from the minimum (or maximum) end, calling
   // fn(member, score) for each in pop order before it is freed; returns how many were popped.
+  // When fn returns false, the entry it was shown is still popped and popping stops there.
   uint64_t pop(bool from_max, uint64_t count, EntryVisitor fn);
 
-  // One ZSCAN step. A listpack is reported whole and the cursor returns 0, as in Redis.
+  // One ZSCAN step. A listpack is reported whole and the cursor returns 0, as in Redis. A step
+  // reports whole buckets, so fn's return value is ignored here.
   uint64_t scan(uint64_t cursor, EntryVisitor fn) const;
 
   // After a STORE command built its result: back to listpack when size and the longest member
