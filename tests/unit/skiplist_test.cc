@@ -369,7 +369,7 @@ void verify(const Model& m, std::mt19937_64& rng, uint64_t key_space, bool lex_m
   REQUIRE(forward.size() == expected.size());
   REQUIRE(m.list.last() == prev);
   size_t i = forward.size();
-  m.list.for_each_backward(m.list.size() - 1, [&](Node* n) {
+  m.list.for_each_backward(m.list.size() - 1, 0, [&](Node* n) {
     FAST_REQUIRE(i > 0);
     FAST_REQUIRE(forward[--i] == n);
     return true;
@@ -678,7 +678,9 @@ TEST_CASE("SkipList update_score keeps the node, in place or relinked", "[skipli
 
 TEST_CASE("SkipList for_each_backward walks from any rank, chunk by chunk", "[skiplist]") {
   std::mt19937_64 rng(11);
-  for (uint64_t size : {0u, 1u, 2u, 63u, 64u, 65u, 127u, 128u, 129u, 1000u}) {
+  // Sizes around the chunk boundaries: chunks of 16, 32, 64, then 128 nodes.
+  for (uint64_t size :
+       {0u, 1u, 2u, 15u, 16u, 17u, 47u, 48u, 49u, 111u, 112u, 113u, 239u, 240u, 241u, 1000u}) {
     CAPTURE(size);
     SkipList list(size + 1);
     std::vector<Node*> order;
@@ -686,19 +688,24 @@ TEST_CASE("SkipList for_each_backward walks from any rank, chunk by chunk", "[sk
     for (Node* n = list.first(); n; n = n->next()) order.push_back(n);
     // Out of range: nothing is visited.
     bool called = false;
-    list.for_each_backward(size, [&](Node*) { return called = true; });
+    list.for_each_backward(size, 0, [&](Node*) { return called = true; });
     REQUIRE(!called);
-    for (int q = 0; q < 20 && size > 0; ++q) {
+    if (size > 1) {
+      list.for_each_backward(0, 1, [&](Node*) { return called = true; });
+      REQUIRE(!called);
+    }
+    for (int q = 0; q < 40 && size > 0; ++q) {
       uint64_t from = q == 0 ? size - 1 : rng() % size;
+      uint64_t down_to = q % 2 == 0 ? 0 : rng() % (from + 1);
       uint64_t stop = q % 3 == 0 ? std::numeric_limits<uint64_t>::max() : rng() % (size + 2);
       uint64_t visited = 0;
-      list.for_each_backward(from, [&](Node* n) {
-        FAST_REQUIRE(visited <= from);
+      list.for_each_backward(from, down_to, [&](Node* n) {
+        FAST_REQUIRE(visited <= from - down_to);
         FAST_REQUIRE(n == order[from - visited]);
         ++visited;
         return visited < stop;
       });
-      REQUIRE(visited == std::min(from + 1, std::max<uint64_t>(stop, 1)));
+      REQUIRE(visited == std::min(from - down_to + 1, std::max<uint64_t>(stop, 1)));
     }
     for (size_t i = 0; i < order.size(); ++i)
       FAST_REQUIRE(list.prev(order[i]) == (i == 0 ? nullptr : order[i - 1]));

@@ -12,6 +12,7 @@
 // thread; the default seed comes from a thread_local generator.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -147,24 +148,27 @@ class SkipList {
   // The node before `n` (a node of this list), or nullptr for the first. O(log n): one descent.
   Node* prev(const Node* n) const;
 
-  // Calls fn(Node*) for the node at rank `from_rank` and then each node before it, towards the
-  // first, until fn returns false. Each chunk of kBackwardChunk nodes costs one O(log n) descent
-  // and a forward walk, so a backward walk of m nodes is O(m + (m / kBackwardChunk) log n).
-  // `fn` must not modify the list. Nothing happens when from_rank >= size().
-  static constexpr uint64_t kBackwardChunk = 64;
+  // Calls fn(Node*) for the nodes at ranks from_rank, from_rank - 1, ..., down_to_rank (towards
+  // the first), until fn returns false. Without backward links each chunk is found by one
+  // O(log n) descent and walked forwards; chunks start at 16 nodes and double up to 128, so a
+  // short walk stays short and a walk of m nodes costs O(m + (m / 128 + 3) log n). `fn` must not
+  // modify the list. Nothing happens when from_rank >= size() or down_to_rank > from_rank.
+  static constexpr uint64_t kBackwardChunkMax = 128;
   template <typename Fn>
-  void for_each_backward(uint64_t from_rank, Fn&& fn) const {
-    if (from_rank >= size_) return;
-    Node* chunk[kBackwardChunk];
+  void for_each_backward(uint64_t from_rank, uint64_t down_to_rank, Fn&& fn) const {
+    if (from_rank >= size_ || down_to_rank > from_rank) return;
+    Node* chunk[kBackwardChunkMax];
+    uint64_t chunk_len = 16;
     uint64_t hi = from_rank;
     while (true) {
-      uint64_t lo = hi >= kBackwardChunk - 1 ? hi - (kBackwardChunk - 1) : 0;
+      uint64_t lo = hi - down_to_rank >= chunk_len ? hi - (chunk_len - 1) : down_to_rank;
       Node* n = at_rank(lo);
       for (uint64_t k = 0; k <= hi - lo; ++k, n = n->next()) chunk[k] = n;
       for (uint64_t k = hi - lo + 1; k-- > 0;)
         if (!fn(chunk[k])) return;
-      if (lo == 0) return;
+      if (lo == down_to_rank) return;
       hi = lo - 1;
+      chunk_len = std::min(chunk_len * 2, kBackwardChunkMax);
     }
   }
 

@@ -158,9 +158,10 @@ class ZSetValue {
   // Index of the last entry satisfying `max`, provided it also satisfies `min`; size() if none.
   template <typename Min, typename Max>
   uint64_t packed_last(Min&& min, Max&& max) const;
+  // A skiplist range walk starts at `start`: the first node in range, or the last when reverse.
   template <typename Min, typename Max>
-  void visit_range(Min&& min, Max&& max, const Node* first, const Node* last, bool reverse,
-                   uint64_t offset, uint64_t limit, EntryVisitor fn) const;
+  void visit_range(Min&& min, Max&& max, const Node* start, bool reverse, uint64_t offset,
+                   uint64_t limit, EntryVisitor fn) const;
   template <typename Min, typename Max>
   uint64_t remove_packed_range(Min&& min, Max&& max);
 
