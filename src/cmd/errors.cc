@@ -98,6 +98,18 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
       return "ERR COUNT can't be negative";
     case Errc::LposMaxlenNegative:
       return "ERR MAXLEN can't be negative";
+    case Errc::ZaddXxNx:
+      return "ERR XX and NX options at the same time are not compatible";
+    case Errc::ZaddGtLtNx:
+      return "ERR GT, LT, and/or NX options at the same time are not compatible";
+    case Errc::ZaddIncrPair:
+      return "ERR INCR option supports a single increment-element pair";
+    case Errc::ScoreNaN:
+      return "ERR resulting score is not a number (NaN)";
+    case Errc::MinMaxNotFloat:
+      return "ERR min or max is not a float";
+    case Errc::MinMaxNotLex:
+      return "ERR min or max not valid string range item";
     case Errc::CountNotPositive:
       return "ERR count should be greater than 0";
     case Errc::ProtocolVersionNotInteger:

@@ -17,7 +17,7 @@ every other one, so NX/XX/GT/LT comparisons between them cannot flip from a few 
 import random
 import time
 
-from resp_client import ARRAY, BULK, INT, MAP, SET, Reply
+from resp_client import ARRAY, BULK, DOUBLE, INT, MAP, SET, Reply
 
 # -- the data pools ------------------------------------------------------------------------
 
@@ -80,6 +80,11 @@ ARITY = {
     "LPUSHX": -3, "RPUSHX": -3, "LPOP": -2, "RPOP": -2, "LLEN": 2, "LRANGE": 4, "LINDEX": 3,
     "LSET": 4, "LINSERT": 5, "LREM": 4, "LTRIM": 4, "LPOS": -3, "LMOVE": 5, "RPOPLPUSH": 3,
     "LMPOP": -4,
+    "HVALS": 2, "HGETALL": 2, "HRANDFIELD": -2, "HSCAN": -3, "ZADD": -4, "ZINCRBY": 4,
+    "ZSCORE": 3, "ZMSCORE": -3, "ZCARD": 2, "ZREM": -3, "ZPOPMIN": -2, "ZPOPMAX": -2,
+    "ZMPOP": -4, "ZRANDMEMBER": -2, "ZSCAN": -3,
+    # ZRANK/ZREVRANK are left out: cardinal takes 7.2's WITHSCORE, so one extra argument is
+    # a syntax error there and an arity error in 7.0.
 }
 
 MAX_LCS_CELLS = 4_000_000   # LCS is O(len_a * len_b) in time and memory on the server
@@ -1057,6 +1062,170 @@ def lists(g):
                    (3, _blocking_list), (1, _list_fill), (2, _list_wrongtype)])(g)
 
 
+# -- zsets ---------------------------------------------------------------------------------
+# Single-key sorted-set commands (zset_cmds.cc). Range queries and algebra add their own
+# generators below this group.
+
+ZSET_KEYS = [b"z1", b"z2", b"z3", b"k1", b"zs"]   # zs often holds a string or set (WRONGTYPE)
+ZSET_MEMBERS = [b"a", b"b", b"c", b"d", b"e", b"", b"x" * 70, b"m\x00n", b"\r\n", b"1", b"-1",
+                "é".encode()]
+ZSET_SCORES = [b"1.1", b"-0", b"0", b"inf", b"-inf", b"+inf", b"1e3", b"000012", b"0x10", b".5",
+               b"1e-7", b"1e17", b"5e18", b"4611686018427387904", b"12345678901234567890",
+               b"-2.5", b"3.0e+5"]
+ZSET_BAD_SCORES = [b"nan", b"x", b"", b" 1", b"1 ", b"1e400", b"1\x00", b"-nan", b"(1"]
+
+
+def _zkey(g):
+    return g.rng.choice(ZSET_KEYS)
+
+
+def _zmember(g):
+    return g.rng.choice(ZSET_MEMBERS)
+
+
+def _zscore_arg(g):
+    r = g.rng.random()
+    if r < 0.6:
+        return g.rng.randint(-5, 5)
+    if r < 0.93:
+        return g.rng.choice(ZSET_SCORES)
+    return g.rng.choice(ZSET_BAD_SCORES)
+
+
+def zscan_all(call, args):
+    """ZSCAN: the set of (member, score text) pairs."""
+    return _scan_to_end(call, args, 2, "zscan_pairs", lambda flat: zip(flat[::2], flat[1::2]))
+
+
+def zrandmember_checked(call, args):
+    """ZRANDMEMBER: random by design, so compare the shape (RESP3 pairs or flat), the count,
+    that members and scores are the set's (via ZMSCORE), and distinctness for count >= 0."""
+    reply = call(args)
+    if reply.kind not in (BULK, ARRAY):
+        return reply
+    items = [reply] if reply.kind == BULK else list(reply.value)
+    with_scores = len(args) == 4
+    nested = bool(items) and items[0].kind == ARRAY
+    if with_scores:
+        pairs = [tuple(x.value) for x in items] if nested else list(zip(items[::2], items[1::2]))
+    else:
+        pairs = [(m, None) for m in items]
+    ok = True
+    if pairs:
+        scores = call([b"ZMSCORE", args[1]] + [m.value for m, _ in pairs])
+        ok = scores.kind == ARRAY and all(
+            sc.kind in (BULK, DOUBLE) and (want is None or sc == want)
+            for (_, want), sc in zip(pairs, scores.value))
+    negative = len(args) >= 3 and args[2].startswith(b"-")
+    members = [m for m, _ in pairs]
+    distinct = None if negative else len(set(members)) == len(members)
+    return Reply("zrandmember", (reply.kind, nested, len(pairs), ok, distinct))
+
+
+def _zadd(g):
+    opts = []
+    if g.chance(0.5):
+        for word, p in (("NX", 0.2), ("XX", 0.2), ("GT", 0.2), ("LT", 0.15), ("CH", 0.3),
+                        ("INCR", 0.2)):
+            if g.chance(p):
+                opts.append(g.cased(word))
+        g.rng.shuffle(opts)
+    incr = any(o.upper() == "INCR" for o in opts)
+    n = 1 if incr and g.chance(0.85) else g.rng.randint(1, 4)
+    pairs = []
+    for _ in range(n):
+        pairs += [_zscore_arg(g), _zmember(g)]
+    if g.chance(0.05):
+        pairs = pairs[:-1]   # odd count: syntax error (or arity)
+    return step(g, "ZADD", _zkey(g), *opts, *pairs)
+
+
+def _zincrby(g):
+    return step(g, "ZINCRBY", _zkey(g), _zscore_arg(g), _zmember(g))
+
+
+def _zset_reads(g):
+    return g.pick([(3, lambda: step(g, "ZSCORE", _zkey(g), _zmember(g))),
+                   (2, lambda: step(g, "ZMSCORE", _zkey(g), *[_zmember(g) for _ in range(g.rng.randint(1, 4))])),
+                   (2, lambda: step(g, "ZCARD", _zkey(g))),
+                   (2, lambda: step(g, "ZRANK", _zkey(g), _zmember(g))),
+                   (2, lambda: step(g, "ZREVRANK", _zkey(g), _zmember(g))),
+                   (1, lambda: step(g, "OBJECT", "ENCODING", _zkey(g))),
+                   (1, lambda: step(g, "TYPE", _zkey(g)))])()
+
+
+def _zrem(g):
+    return step(g, "ZREM", _zkey(g), *[_zmember(g) for _ in range(g.rng.randint(1, 4))])
+
+
+def _zpop(g):
+    count = g.pick([(3, []), (4, [g.rng.randint(0, 4)]), (1, [g.rng.randint(5, 30)]),
+                    (1, [g.rng.choice([b"-1", b"x", b"1.5", b"9223372036854775807", b""])]),
+                    (1, [b"1", b"2"])])
+    return step(g, g.rng.choice(["ZPOPMIN", "ZPOPMAX"]), _zkey(g), *count)
+
+
+def _zmpop(g):
+    keys = [_zkey(g) for _ in range(g.rng.randint(1, 3))]
+    numkeys = g.pick([(8, len(keys)), (1, 0), (1, len(keys) + 1), (1, b"x"), (1, -1)])
+    where = g.pick([(5, g.cased("MIN")), (5, g.cased("MAX")), (1, b"FOO")])
+    extra = g.pick([(4, []), (4, [g.cased("COUNT"), g.rng.randint(1, 5)]),
+                    (1, [g.cased("COUNT"), g.rng.choice([0, -1, b"x", 9223372036854775807])]),
+                    (1, [g.cased("COUNT")]), (1, [b"COUNT", 1, b"COUNT", 2])])
+    return step(g, "ZMPOP", numkeys, *keys, where, *extra)
+
+
+def _zrandmember(g):
+    extra = g.pick([(2, []), (3, [g.rng.randint(-6, 6)]), (3, [g.rng.randint(-6, 9), g.cased("WITHSCORES")]),
+                    (1, [g.rng.randint(7, 30)]), (1, [b"-9223372036854775808"]),
+                    (1, [b"4611686018427387904", b"WITHSCORES"]), (1, [b"-4611686018427387904", b"WITHSCORES"]),
+                    (1, [b"9223372036854775807"]), (1, [b"2", b"FOO"]), (1, [b"x"]), (1, [b"x", b"WITHSCORES"])])
+    return step(g, "ZRANDMEMBER", _zkey(g), *extra, run=zrandmember_checked)
+
+
+def _zscan(g):
+    opts = []
+    if g.chance(0.4):
+        opts += [g.cased("MATCH"), g.rng.choice([b"*", b"a*", b"[ab]", b"?", b"x*", b"m*"])]
+    if g.chance(0.4):
+        opts += [g.cased("COUNT"), g.rng.randint(1, 5)]
+    if g.chance(0.1):
+        return step(g, "ZSCAN", _zkey(g), g.rng.choice([b"x", b"-", b"0", b""]),
+                    *g.rng.choice([[b"TYPE", b"zset"], [b"COUNT", 0], [b"MATCH"], [b"NOVALUES"]]))
+    return step(g, "ZSCAN", _zkey(g), b"0", *opts, run=zscan_all)
+
+
+def _zset_limits(g):
+    # Small limits make listpack -> skiplist conversions common (streams reset them first).
+    name = g.rng.choice([b"zset-max-listpack-entries", b"zset-max-listpack-value",
+                         b"zset-max-ziplist-entries", b"zset-max-ziplist-value"])
+    return step(g, "CONFIG", "SET", name, g.rng.choice([0, 1, 2, 3, 5, 64, 128]))
+
+
+def _zset_wrongtype(g):
+    return g.pick([(2, lambda: step(g, "SET", b"zs", g.rng.choice([b"v", b"1"]))),
+                   (1, lambda: step(g, "SADD", b"zs", b"a")),
+                   (1, lambda: step(g, "DEL", _zkey(g))),
+                   (1, lambda: step(g, "ZADD", b"zs", 1, b"a"))])()
+
+
+def _blocking_zset(g):
+    # Timeouts as in _blocking_list: short, never 0.
+    if g.chance(0.7):
+        keys = [_zkey(g) for _ in range(g.rng.randint(1, 3))]
+        return step(g, g.rng.choice(["BZPOPMIN", "BZPOPMAX"]), *keys, _block_timeout(g))
+    return step(g, "BZMPOP", _block_timeout(g), *_zmpop(g).args[1:])
+
+
+ZSET_GENERATORS = [(12, _zadd), (3, _zincrby), (10, _zset_reads), (4, _zrem), (4, _zpop),
+                   (3, _zmpop), (3, _blocking_zset), (3, _zrandmember), (3, _zscan),
+                   (1, _zset_limits), (2, _zset_wrongtype)]
+
+
+def zsets(g):
+    return g.pick(ZSET_GENERATORS)(g)
+
+
 # -- wrongtype: non-string keys so the string commands meet WRONGTYPE (off by default) -----
 
 def wrongtype(g):
@@ -1072,12 +1241,12 @@ def wrongtype(g):
 # -- streams -------------------------------------------------------------------------------
 
 FAMILIES = {"strings": strings, "keys": keys, "expiry": expiry, "connection": connection,
-            "errors": errors, "sets": sets, "hashes": hashes, "lists": lists,
+            "errors": errors, "sets": sets, "hashes": hashes, "lists": lists, "zsets": zsets,
             "wrongtype": wrongtype}
 FAMILY_WEIGHTS = {"strings": 40, "keys": 25, "expiry": 15, "connection": 8, "errors": 6,
-                  "sets": 30, "hashes": 30, "lists": 30, "wrongtype": 6}
+                  "sets": 30, "hashes": 30, "lists": 30, "zsets": 30, "wrongtype": 6}
 DEFAULT_FAMILIES = ["strings", "keys", "expiry", "connection", "errors", "sets", "hashes",
-                    "lists"]
+                    "lists", "zsets"]
 
 
 def make_stream(seed, index, length, families):
@@ -1090,7 +1259,8 @@ def make_stream(seed, index, length, families):
     # Config a stream may change is reset first, so any stream replays alone (--only-stream).
     steps.append(Step([b"CONFIG", b"SET", b"set-max-intset-entries", b"512",
                        b"hash-max-listpack-entries", b"512", b"hash-max-listpack-value", b"64",
-                       b"list-max-listpack-size", b"-2"]))
+                       b"list-max-listpack-size", b"-2",
+                       b"zset-max-listpack-entries", b"128", b"zset-max-listpack-value", b"64"]))
     weighted = [(FAMILY_WEIGHTS[f], FAMILIES[f]) for f in families]
     while len(steps) < length:
         steps.append(g.pick(weighted)(g))

@@ -54,6 +54,13 @@ enum class Errc {
   LposRankZero,
   LposCountNegative,
   LposMaxlenNegative,
+  // Sorted sets.
+  ZaddXxNx,
+  ZaddGtLtNx,
+  ZaddIncrPair,
+  ScoreNaN,
+  MinMaxNotFloat,
+  MinMaxNotLex,
   CountNotPositive,
   // Connection and clients.
   ProtocolVersionNotInteger,
