@@ -16,6 +16,8 @@ std::span<const CommandSpec> set_commands();
 std::span<const CommandSpec> set_algebra_commands();
 std::span<const CommandSpec> hash_commands();
 std::span<const CommandSpec> zset_commands();
+std::span<const CommandSpec> zset_range_commands();
+std::span<const CommandSpec> zset_algebra_commands();
 std::span<const CommandSpec> expire_commands();
 std::span<const CommandSpec> connection_commands();
 std::span<const CommandSpec> client_commands();
