@@ -225,12 +225,7 @@ void SkipList::link(Node* n, Node** update, uint32_t* pos) {
   }
   // Links passing over n on the levels n does not reach skip one more step.
   for (int i = n_level; i < level_; ++i) set_span(update[i], i, span(update[i], i) + 1);
-  n->backward_ = update[0] == head() ? nullptr : update[0];
-  if (Node* after = n->forward()[0]) {
-    after->backward_ = n;
-  } else {
-    tail_ = n;
-  }
+  if (n->forward()[0] == nullptr) tail_ = n;
   ++size_;
 }
 
@@ -246,11 +241,7 @@ void SkipList::unlink(Node* n, Node** update) {
       set_span(u, i, span(u, i) - 1);
     }
   }
-  if (Node* after = n->forward()[0]) {
-    after->backward_ = n->backward_;
-  } else {
-    tail_ = n->backward_;
-  }
+  if (n->forward()[0] == nullptr) tail_ = or_null_if_head(update[0]);
   while (level_ > 1 && head()->forward()[level_ - 1] == nullptr) --level_;
   --size_;
 }
@@ -278,22 +269,28 @@ void SkipList::erase(Node* n) {
 SkipList::Node* SkipList::update_score(Node* n, double new_score) {
   assert(!std::isnan(new_score));
   std::string_view member = n->member();
-  const Node* p = n->prev();
+  Node* update[kMaxLevel];
+  uint32_t pos[kMaxLevel];
+  find_predecessors(n->score(), member, update, nullptr);
+  assert(update[0]->forward()[0] == n);
+  const Node* p = or_null_if_head(update[0]);
   const Node* q = n->next();
   if ((!p || key_less(p->score(), p->member(), new_score, member)) &&
       (!q || key_less(new_score, member, q->score(), q->member()))) {
     n->score_ = new_score;  // still between its neighbours: no link or span changes
     return n;
   }
-  Node* update[kMaxLevel];
-  uint32_t pos[kMaxLevel];
-  find_predecessors(n->score(), member, update, nullptr);
-  assert(update[0]->forward()[0] == n);
   unlink(n, update);
   n->score_ = new_score;
   find_predecessors(new_score, member, update, pos);
   link(n, update, pos);
   return n;
+}
+
+SkipList::Node* SkipList::prev(const Node* n) const {
+  Node* update[kMaxLevel];
+  find_predecessors(n->score(), n->member(), update, nullptr);
+  return or_null_if_head(update[0]);
 }
 
 uint64_t SkipList::rank(const Node* n) const {
@@ -394,7 +391,7 @@ void SkipList::check_invariants() const {
   for (int i = level_; i < kMaxLevel; ++i)
     if (h->forward()[i] != nullptr) fail("head link above the list level");
 
-  // Level 0: order, backward links, tail, count, bytes and the tallest level.
+  // Level 0: order, tail, count, bytes and the tallest level.
   uint64_t count = 0;
   size_t bytes = 0;
   int tallest = 1;
@@ -403,7 +400,6 @@ void SkipList::check_invariants() const {
     if (++count > size_) fail("more nodes than size()");  // also ends a cycle
     if (x->level() < 1 || x->level() > kMaxLevel) fail("node level out of bounds");
     if (std::isnan(x->score())) fail("NaN score");
-    if (x->prev() != prev) fail("wrong backward link");
     if (prev && !key_less(prev->score(), prev->member(), x->score(), x->member()))
       fail("order violated");
     tallest = std::max(tallest, x->level());

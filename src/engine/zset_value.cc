@@ -395,9 +395,8 @@ void ZSetValue::visit_rank_range(uint64_t start, uint64_t end_inclusive, bool re
       for (; n && count-- > 0; n = n->next())
         if (!fn(n->member(), n->score())) return;
     } else {
-      const Node* n = sorted_->list.at_rank(size() - 1 - start);
-      for (; n && count-- > 0; n = n->prev())
-        if (!fn(n->member(), n->score())) return;
+      sorted_->list.for_each_backward(size() - 1 - start, size() - 1 - end_inclusive,
+                                      [&](const Node* n) { return fn(n->member(), n->score()); });
     }
     return;
   }
@@ -416,26 +415,32 @@ void ZSetValue::visit_rank_range(uint64_t start, uint64_t end_inclusive, bool re
 // start at the first entry in range (the last when reverse), step over `offset` entries, then
 // visit while the far bound holds, at most `limit` of them.
 template <typename Min, typename Max>
-void ZSetValue::visit_range(Min&& min, Max&& max, const Node* first, const Node* last, bool reverse,
-                            uint64_t offset, uint64_t limit, EntryVisitor fn) const {
+void ZSetValue::visit_range(Min&& min, Max&& max, const Node* start, bool reverse, uint64_t offset,
+                            uint64_t limit, EntryVisitor fn) const {
   if (limit == 0) return;
   if (sorted_) {
     const ds::SkipList& list = sorted_->list;
-    const Node* n = reverse ? last : first;
-    if (!n) return;
+    if (!start) return;
+    if (reverse) {
+      uint64_t r = list.rank(start);
+      if (offset > r) return;
+      const uint64_t from = r - offset;
+      const uint64_t down_to = limit > from ? 0 : from - (limit - 1);
+      list.for_each_backward(from, down_to, [&](const Node* n) {
+        if (limit == 0 || !min(n->member(), n->score())) return false;
+        --limit;
+        return fn(n->member(), n->score());
+      });
+      return;
+    }
+    const Node* n = start;
     if (offset > 0) {
       uint64_t r = list.rank(n);
-      if (reverse) {
-        if (offset > r) return;
-        n = list.at_rank(r - offset);
-      } else {
-        if (offset >= list.size() - r) return;
-        n = list.at_rank(r + offset);
-      }
+      if (offset >= list.size() - r) return;
+      n = list.at_rank(r + offset);
     }
-    for (; n && limit > 0; --limit, n = reverse ? n->prev() : n->next()) {
-      if (reverse ? !min(n->member(), n->score()) : !max(n->member(), n->score())) return;
-      if (!fn(n->member(), n->score())) return;
+    for (; n && limit > 0; --limit, n = n->next()) {
+      if (!max(n->member(), n->score()) || !fn(n->member(), n->score())) return;
     }
     return;
   }
@@ -463,13 +468,10 @@ void ZSetValue::visit_score_range(const ds::ScoreRange& range, bool reverse, uin
   if (range.empty()) return;
   auto min = [&](std::string_view, double s) { return range.satisfies_min(s); };
   auto max = [&](std::string_view, double s) { return range.satisfies_max(s); };
-  const Node* first = nullptr;
-  const Node* last = nullptr;
-  if (sorted_) {
-    (reverse ? last : first) =
-        reverse ? sorted_->list.last_in_range(range) : sorted_->list.first_in_range(range);
-  }
-  visit_range(min, max, first, last, reverse, offset, limit, fn);
+  const Node* start = nullptr;
+  if (sorted_)
+    start = reverse ? sorted_->list.last_in_range(range) : sorted_->list.first_in_range(range);
+  visit_range(min, max, start, reverse, offset, limit, fn);
 }
 
 void ZSetValue::visit_lex_range(const ds::LexRange& range, bool reverse, uint64_t offset,
@@ -477,13 +479,12 @@ void ZSetValue::visit_lex_range(const ds::LexRange& range, bool reverse, uint64_
   if (range.empty()) return;
   auto min = [&](std::string_view m, double) { return range.satisfies_min(m); };
   auto max = [&](std::string_view m, double) { return range.satisfies_max(m); };
-  const Node* first = nullptr;
-  const Node* last = nullptr;
+  const Node* start = nullptr;
   if (sorted_) {
-    (reverse ? last : first) =
+    start =
         reverse ? sorted_->list.last_in_lex_range(range) : sorted_->list.first_in_lex_range(range);
   }
-  visit_range(min, max, first, last, reverse, offset, limit, fn);
+  visit_range(min, max, start, reverse, offset, limit, fn);
 }
 
 uint64_t ZSetValue::count_in_score_range(const ds::ScoreRange& range) const {

@@ -360,7 +360,7 @@ void verify(const Model& m, std::mt19937_64& rng, uint64_t key_space, bool lex_m
     FAST_REQUIRE(n->member() == expected[i]->second);
     FAST_REQUIRE(m.nodes.at(expected[i]->second) == n);  // the address given at insert
     FAST_REQUIRE(n->hash_next == n);
-    FAST_REQUIRE(n->prev() == prev);
+    FAST_REQUIRE(m.list.prev(n) == prev);
     FAST_REQUIRE(m.list.rank(n) == i);
     FAST_REQUIRE(m.list.at_rank(i) == n);
     forward.push_back(n);
@@ -369,10 +369,11 @@ void verify(const Model& m, std::mt19937_64& rng, uint64_t key_space, bool lex_m
   REQUIRE(forward.size() == expected.size());
   REQUIRE(m.list.last() == prev);
   size_t i = forward.size();
-  for (Node* n = m.list.last(); n; n = n->prev()) {
+  m.list.for_each_backward(m.list.size() - 1, 0, [&](Node* n) {
     FAST_REQUIRE(i > 0);
     FAST_REQUIRE(forward[--i] == n);
-  }
+    return true;
+  });
   REQUIRE(i == 0);
   REQUIRE(m.list.at_rank(m.list.size()) == nullptr);
   REQUIRE(m.list.at_rank(std::numeric_limits<uint64_t>::max()) == nullptr);
@@ -663,7 +664,8 @@ TEST_CASE("SkipList update_score keeps the node, in place or relinked", "[skipli
   verify(m, rng, 500, false, 10);
   REQUIRE(m.list.memory_bytes() == bytes);  // no node was reallocated
 
-  // The first node moves past the last and back; verify() checks first(), last() and prev().
+  // The first node moves past the last and back; verify() checks first(), last(), prev() and
+  // the backward walk.
   Node* n = m.list.first();
   Node* old_last = m.list.last();
   const double top = old_last->score();
@@ -672,6 +674,42 @@ TEST_CASE("SkipList update_score keeps the node, in place or relinked", "[skipli
   verify(m, rng, 500, false, 10);
   m.update(std::string(n->member()), -kInf);
   verify(m, rng, 500, false, 10);
+}
+
+TEST_CASE("SkipList for_each_backward walks from any rank, chunk by chunk", "[skiplist]") {
+  std::mt19937_64 rng(11);
+  // Sizes around the chunk boundaries: chunks of 16, 32, 64, then 128 nodes.
+  for (uint64_t size :
+       {0u, 1u, 2u, 15u, 16u, 17u, 47u, 48u, 49u, 111u, 112u, 113u, 239u, 240u, 241u, 1000u}) {
+    CAPTURE(size);
+    SkipList list(size + 1);
+    std::vector<Node*> order;
+    for (uint64_t k = 0; k < size; ++k) list.insert(static_cast<double>(k % 7), member_of(k));
+    for (Node* n = list.first(); n; n = n->next()) order.push_back(n);
+    // Out of range: nothing is visited.
+    bool called = false;
+    list.for_each_backward(size, 0, [&](Node*) { return called = true; });
+    REQUIRE(!called);
+    if (size > 1) {
+      list.for_each_backward(0, 1, [&](Node*) { return called = true; });
+      REQUIRE(!called);
+    }
+    for (int q = 0; q < 40 && size > 0; ++q) {
+      uint64_t from = q == 0 ? size - 1 : rng() % size;
+      uint64_t down_to = q % 2 == 0 ? 0 : rng() % (from + 1);
+      uint64_t stop = q % 3 == 0 ? std::numeric_limits<uint64_t>::max() : rng() % (size + 2);
+      uint64_t visited = 0;
+      list.for_each_backward(from, down_to, [&](Node* n) {
+        FAST_REQUIRE(visited <= from - down_to);
+        FAST_REQUIRE(n == order[from - visited]);
+        ++visited;
+        return visited < stop;
+      });
+      REQUIRE(visited == std::min(from - down_to + 1, std::max<uint64_t>(stop, 1)));
+    }
+    for (size_t i = 0; i < order.size(); ++i)
+      FAST_REQUIRE(list.prev(order[i]) == (i == 0 ? nullptr : order[i - 1]));
+  }
 }
 
 TEST_CASE("SkipList levels follow p = 1/4 and are fixed by the seed", "[skiplist]") {
@@ -752,8 +790,9 @@ TEST_CASE("SkipList ranks across links wider than 16 bits", "[skiplist]") {
 }
 
 TEST_CASE("SkipList node memory: one allocation, accounted exactly", "[skiplist]") {
-  // A level-1 node with a 16-byte member fits the 64-byte malloc class with its header.
-  REQUIRE(SkipList::node_allocation_size(1, 16) <= 56);
+  // A level-1 node with a 16-byte member is 48 bytes: jemalloc's 48-byte class, glibc's 64-byte
+  // chunk (48 + 8 rounded up to 16).
+  REQUIRE(SkipList::node_allocation_size(1, 16) == 48);
   REQUIRE(SkipList::node_allocation_size(2, 16) == SkipList::node_allocation_size(1, 16) + 12);
 
   std::mt19937_64 rng(3);

@@ -2,6 +2,8 @@
 // ascending, ties broken by member bytes (memcmp order, a prefix before its extensions), which is
 // Redis's zset order. Every forward link carries a span, the number of level-0 steps it skips, so
 // both rank(node) and at_rank(r) are O(log n); a span of a null link is the distance to the end.
+// There are no backward links (8 bytes a node, most of a large set's size class): walking
+// towards the minimum replays chunks of the list found by rank (for_each_backward).
 //
 // Invariants: members are unique (the caller's member index guarantees it; the list never tests
 // for equality) and scores are never NaN. Each node is one ::operator new allocation holding its
@@ -10,6 +12,7 @@
 // thread; the default seed comes from a thread_local generator.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -60,9 +63,10 @@ class SkipList {
   static constexpr int kMaxLevel = 32;
   static constexpr uint64_t kMaxSize = std::numeric_limits<uint32_t>::max();
 
-  // Layout of one allocation: this header (32 bytes), then forward[level] (Node*), then the spans
+  // Layout of one allocation: this header (24 bytes), then forward[level] (Node*), then the spans
   // of levels 1..level-1 (uint32_t; a level-0 span is 1, or 0 for the last node, so it is not
-  // stored), then the member bytes. Three nodes in four have level 1 and store no span at all.
+  // stored), then the member bytes. Three nodes in four have level 1 and store no span at all,
+  // so a level-1 node with a 16-byte member is 48 bytes, an exact allocator size class.
   class Node {
    public:
     Node(const Node&) = delete;
@@ -75,7 +79,6 @@ class SkipList {
     double score() const { return score_; }
     std::string_view member() const { return {member_bytes(), member_size()}; }
     Node* next() const { return forward()[0]; }
-    Node* prev() const { return backward_; }  // nullptr for the first node
     int level() const { return static_cast<int>(len_level_ & kLevelMask); }
 
    private:
@@ -98,11 +101,10 @@ class SkipList {
     const char* member_bytes() const { return const_cast<Node*>(this)->member_bytes(); }
 
     double score_;
-    Node* backward_ = nullptr;
     uint64_t len_level_;  // member size << 8 | level
   };
 
-  static_assert(sizeof(Node) == 32, "the trailing arrays start right after the header");
+  static_assert(sizeof(Node) == 24, "the trailing arrays start right after the header");
   // Member sizes are bounded by the 56 bits left next to the level.
   static constexpr uint64_t kMaxMemberSize = (uint64_t{1} << 56) - 1;
 
@@ -143,6 +145,32 @@ class SkipList {
   uint64_t rank(const Node* n) const;
   // The node at 0-based position r, or nullptr when r >= size().
   Node* at_rank(uint64_t r) const;
+  // The node before `n` (a node of this list), or nullptr for the first. O(log n): one descent.
+  Node* prev(const Node* n) const;
+
+  // Calls fn(Node*) for the nodes at ranks from_rank, from_rank - 1, ..., down_to_rank (towards
+  // the first), until fn returns false. Without backward links each chunk is found by one
+  // O(log n) descent and walked forwards; chunks start at 16 nodes and double up to 128, so a
+  // short walk stays short and a walk of m nodes costs O(m + (m / 128 + 3) log n). `fn` must not
+  // modify the list. Nothing happens when from_rank >= size() or down_to_rank > from_rank.
+  static constexpr uint64_t kBackwardChunkMax = 128;
+  template <typename Fn>
+  void for_each_backward(uint64_t from_rank, uint64_t down_to_rank, Fn&& fn) const {
+    if (from_rank >= size_ || down_to_rank > from_rank) return;
+    Node* chunk[kBackwardChunkMax];
+    uint64_t chunk_len = 16;
+    uint64_t hi = from_rank;
+    while (true) {
+      uint64_t lo = hi - down_to_rank >= chunk_len ? hi - (chunk_len - 1) : down_to_rank;
+      Node* n = at_rank(lo);
+      for (uint64_t k = 0; k <= hi - lo; ++k, n = n->next()) chunk[k] = n;
+      for (uint64_t k = hi - lo + 1; k-- > 0;)
+        if (!fn(chunk[k])) return;
+      if (lo == down_to_rank) return;
+      hi = lo - 1;
+      chunk_len = std::min(chunk_len * 2, kBackwardChunkMax);
+    }
+  }
 
   // First / last node whose score lies in `range`, or nullptr.
   Node* first_in_range(const ScoreRange& range) const;
@@ -169,7 +197,7 @@ class SkipList {
   }
 
   // Throws std::logic_error when a structural invariant is broken: order, spans (including those
-  // of null links), backward links, tail, size, level, byte count. O(n * level); for tests.
+  // of null links), tail, size, level, byte count. O(n * level); for tests.
   void check_invariants() const;
 
  private:
@@ -187,12 +215,14 @@ class SkipList {
   }
 
   // The head is a level-kMaxLevel node with no member, stored inline so that an empty list needs
-  // no allocation. Nodes never point at it (the first node's backward link is nullptr), so a move
+  // no allocation. Nodes never point at it, so a move
   // only copies its links.
   static constexpr size_t kHeadBytes =
       sizeof(Node) + kMaxLevel * sizeof(Node*) + (kMaxLevel - 1) * sizeof(uint32_t);
 
   Node* head() const;
+  // A predecessor found by a descent, with the head meaning "none".
+  Node* or_null_if_head(Node* x) const { return x == head() ? nullptr : x; }
   // Span of x's level-i link; level 0 is derived from the link, as nodes do not store it.
   static uint32_t span(const Node* x, int i);
   static void set_span(Node* x, int i, uint32_t s);

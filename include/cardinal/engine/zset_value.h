@@ -108,9 +108,11 @@ class ZSetValue {
 
   // ZPOPMIN/ZPOPMAX: removes up to `count` entries from the minimum (or maximum) end, calling
   // fn(member, score) for each in pop order before it is freed; returns how many were popped.
+  // When fn returns false, the entry it was shown is still popped and popping stops there.
   uint64_t pop(bool from_max, uint64_t count, EntryVisitor fn);
 
-  // One ZSCAN step. A listpack is reported whole and the cursor returns 0, as in Redis.
+  // One ZSCAN step. A listpack is reported whole and the cursor returns 0, as in Redis. A step
+  // reports whole buckets, so fn's return value is ignored here.
   uint64_t scan(uint64_t cursor, EntryVisitor fn) const;
 
   // After a STORE command built its result: back to listpack when size and the longest member
@@ -156,9 +158,10 @@ class ZSetValue {
   // Index of the last entry satisfying `max`, provided it also satisfies `min`; size() if none.
   template <typename Min, typename Max>
   uint64_t packed_last(Min&& min, Max&& max) const;
+  // A skiplist range walk starts at `start`: the first node in range, or the last when reverse.
   template <typename Min, typename Max>
-  void visit_range(Min&& min, Max&& max, const Node* first, const Node* last, bool reverse,
-                   uint64_t offset, uint64_t limit, EntryVisitor fn) const;
+  void visit_range(Min&& min, Max&& max, const Node* start, bool reverse, uint64_t offset,
+                   uint64_t limit, EntryVisitor fn) const;
   template <typename Min, typename Max>
   uint64_t remove_packed_range(Min&& min, Max&& max);
 
