@@ -66,11 +66,10 @@ struct ZMpopArgs {
   uint64_t count = 1;
 };
 bool parse_zmpop_args(CommandContext& ctx, size_t numkeys_at, ZMpopArgs& out);
-// Pops from the first non-empty sorted set among the keys and replies [key, [[m, s], ...]];
-// replies a null array when all are missing. Returns false when nothing was popped (no reply
-// written, so a blocking caller may block instead) — only when `reply_null_if_empty` is false;
-// otherwise it replies null and returns false too. A WRONGTYPE key met before a non-empty one
-// replies the error (ctx.failed, returns true).
+// Pops from the first of the keys holding a sorted set and replies [key, [[m, s], ...]];
+// returns true when a reply was written (the pop, or WRONGTYPE for a key of another type met
+// first, with ctx.failed set). When every key is missing it returns false, after replying a
+// null array only if `reply_null_if_empty` (ZMPOP); BZMPOP passes false and blocks instead.
 bool zmpop_and_reply(CommandContext& ctx, const ZMpopArgs& args, bool reply_null_if_empty);
 
 }  // namespace cardinal::cmd

@@ -76,7 +76,11 @@ ARITY = {
     "SINTERCARD": -3, "SUNION": -2, "SUNIONSTORE": -3, "SDIFF": -2, "SDIFFSTORE": -3,
     "SSCAN": -3, "HSET": -4, "HMSET": -4, "HSETNX": 4, "HGET": 3, "HMGET": -3, "HDEL": -3,
     "HLEN": 2, "HEXISTS": 3, "HSTRLEN": 3, "HINCRBY": 4, "HINCRBYFLOAT": 4, "HKEYS": 2,
-    "HVALS": 2, "HGETALL": 2, "HRANDFIELD": -2, "HSCAN": -3,
+    "HVALS": 2, "HGETALL": 2, "HRANDFIELD": -2, "HSCAN": -3, "ZADD": -4, "ZINCRBY": 4,
+    "ZSCORE": 3, "ZMSCORE": -3, "ZCARD": 2, "ZREM": -3, "ZPOPMIN": -2, "ZPOPMAX": -2,
+    "ZMPOP": -4, "ZRANDMEMBER": -2, "ZSCAN": -3,
+    # ZRANK/ZREVRANK are left out: cardinal takes 7.2's WITHSCORE, so one extra argument is
+    # a syntax error there and an arity error in 7.0.
 }
 
 MAX_LCS_CELLS = 4_000_000   # LCS is O(len_a * len_b) in time and memory on the server
