@@ -79,6 +79,12 @@ ARITY = {
     "HVALS": 2, "HGETALL": 2, "HRANDFIELD": -2, "HSCAN": -3, "ZADD": -4, "ZINCRBY": 4,
     "ZSCORE": 3, "ZMSCORE": -3, "ZCARD": 2, "ZREM": -3, "ZPOPMIN": -2, "ZPOPMAX": -2,
     "ZMPOP": -4, "ZRANDMEMBER": -2, "ZSCAN": -3,
+    "ZRANGE": -4, "ZRANGESTORE": -5, "ZREVRANGE": -4, "ZRANGEBYSCORE": -4,
+    "ZREVRANGEBYSCORE": -4, "ZRANGEBYLEX": -4, "ZREVRANGEBYLEX": -4, "ZCOUNT": 4,
+    "ZLEXCOUNT": 4, "ZREMRANGEBYRANK": 4, "ZREMRANGEBYSCORE": 4, "ZREMRANGEBYLEX": 4,
+    "ZUNION": -3, "ZINTER": -3, "ZDIFF": -3, "ZINTERCARD": -3,
+    # ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE are left out: their key positions (destination plus
+    # a counted run) do not fit a KeyRange, so COMMAND GETKEYS reports the destination only.
     # ZRANK/ZREVRANK are left out: cardinal takes 7.2's WITHSCORE, so one extra argument is
     # a syntax error there and an arity error in 7.0.
 }
