@@ -112,6 +112,15 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
       return "ERR min or max not valid string range item";
     case Errc::CountNotPositive:
       return "ERR count should be greater than 0";
+    case Errc::ZRangeLimitNeedsBy:
+      return "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or "
+             "BYLEX";
+    case Errc::ZRangeWithScoresByLex:
+      return "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+    case Errc::ZWeightNotFloat:
+      return "ERR weight value is not a float";
+    case Errc::ZNeedsInputKey:
+      return "ERR at least 1 input key is needed for '" + std::string(a) + "' command";
     case Errc::ProtocolVersionNotInteger:
       return "ERR Protocol version is not an integer or out of range";
     case Errc::UnsupportedProtocol:

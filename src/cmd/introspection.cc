@@ -88,35 +88,67 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
   if (movable) flags.push_back("movablekeys");
   r.set(flags.size());
   for (std::string_view f : flags) r.simple(f);
-  r.integer(movable ? 0 : spec.keys.first);
-  r.integer(movable ? 0 : spec.keys.last);
-  r.integer(movable ? 0 : spec.keys.step);
+  int dest = spec.keys.dest;
+  r.integer(movable ? dest : spec.keys.first);
+  r.integer(movable ? dest : spec.keys.last);
+  r.integer(movable ? (dest ? 1 : 0) : spec.keys.step);
   auto cats = acl_categories(spec);
   r.set(cats.size());
   for (std::string_view c : cats) r.simple(c);
   r.array(0);  // tips
   if (spec.keys.first > 0) {
-    r.array(1);
-    r.map(3);
-    r.bulk("flags");
-    r.set(2);
-    r.simple(spec.flags & kWrite ? "RW" : "RO");
-    r.simple(spec.flags & kWrite ? "update" : "access");
-    r.bulk("begin_search");
-    r.map(2);
-    r.bulk("type");
-    r.bulk("index");
-    r.bulk("spec");
-    r.map(1);
-    r.bulk("index");
-    r.integer(movable ? spec.keys.numkeys_at : spec.keys.first);
-    r.bulk("find_keys");
-    r.map(2);
-    r.bulk("type");
-    r.bulk(movable ? "keynum" : "range");
-    r.bulk("spec");
-    r.map(3);
+    // One range spec per single key or run of keys; a keynum spec for a counted run.
+    auto range_spec = [&](int index, int lastkey, int step, std::string_view f1,
+                          std::string_view f2) {
+      r.map(3);
+      r.bulk("flags");
+      r.set(2);
+      r.simple(f1);
+      r.simple(f2);
+      r.bulk("begin_search");
+      r.map(2);
+      r.bulk("type");
+      r.bulk("index");
+      r.bulk("spec");
+      r.map(1);
+      r.bulk("index");
+      r.integer(index);
+      r.bulk("find_keys");
+      r.map(2);
+      r.bulk("type");
+      r.bulk("range");
+      r.bulk("spec");
+      r.map(3);
+      r.bulk("lastkey");
+      r.integer(lastkey);
+      r.bulk("keystep");
+      r.integer(step);
+      r.bulk("limit");
+      r.integer(0);
+    };
+    bool write = spec.flags & kWrite;
+    r.array(dest ? 2 : 1);
+    if (dest) range_spec(dest, 0, 1, "OW", "update");
     if (movable) {
+      r.map(3);
+      r.bulk("flags");
+      r.set(2);
+      r.simple(write && !dest ? "RW" : "RO");
+      r.simple(write && !dest ? "update" : "access");
+      r.bulk("begin_search");
+      r.map(2);
+      r.bulk("type");
+      r.bulk("index");
+      r.bulk("spec");
+      r.map(1);
+      r.bulk("index");
+      r.integer(spec.keys.numkeys_at);
+      r.bulk("find_keys");
+      r.map(2);
+      r.bulk("type");
+      r.bulk("keynum");
+      r.bulk("spec");
+      r.map(3);
       r.bulk("keynumidx");
       r.integer(0);
       r.bulk("firstkey");
@@ -124,12 +156,9 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
       r.bulk("keystep");
       r.integer(1);
     } else {
-      r.bulk("lastkey");
-      r.integer(spec.keys.last >= 0 ? spec.keys.last - spec.keys.first : spec.keys.last);
-      r.bulk("keystep");
-      r.integer(spec.keys.step);
-      r.bulk("limit");
-      r.integer(0);
+      range_spec(spec.keys.first,
+                 spec.keys.last >= 0 ? spec.keys.last - spec.keys.first : spec.keys.last,
+                 spec.keys.step, write ? "RW" : "RO", write ? "update" : "access");
     }
   } else {
     r.array(0);
@@ -281,6 +310,7 @@ void command_getkeys(CommandContext& ctx) {
     if (!util::parse_i64(target[static_cast<size_t>(s.keys.numkeys_at)], n) || n <= 0 ||
         n > argc - s.keys.first)
       return ctx.error(Errc::GetkeysInvalidArgs);
+    if (s.keys.dest > 0) keys.push_back(target[static_cast<size_t>(s.keys.dest)]);
     for (int64_t i = 0; i < n; ++i) keys.push_back(target[static_cast<size_t>(s.keys.first + i)]);
   } else {
     int last = s.keys.last >= 0 ? s.keys.last : argc + s.keys.last;

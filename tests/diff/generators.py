@@ -83,6 +83,11 @@ ARITY = {
     "HVALS": 2, "HGETALL": 2, "HRANDFIELD": -2, "HSCAN": -3, "ZADD": -4, "ZINCRBY": 4,
     "ZSCORE": 3, "ZMSCORE": -3, "ZCARD": 2, "ZREM": -3, "ZPOPMIN": -2, "ZPOPMAX": -2,
     "ZMPOP": -4, "ZRANDMEMBER": -2, "ZSCAN": -3,
+    "ZRANGE": -4, "ZRANGESTORE": -5, "ZREVRANGE": -4, "ZRANGEBYSCORE": -4,
+    "ZREVRANGEBYSCORE": -4, "ZRANGEBYLEX": -4, "ZREVRANGEBYLEX": -4, "ZCOUNT": 4,
+    "ZLEXCOUNT": 4, "ZREMRANGEBYRANK": 4, "ZREMRANGEBYSCORE": 4, "ZREMRANGEBYLEX": 4,
+    "ZUNION": -3, "ZINTER": -3, "ZDIFF": -3, "ZINTERCARD": -3, "ZUNIONSTORE": -4,
+    "ZINTERSTORE": -4, "ZDIFFSTORE": -4,
     # ZRANK/ZREVRANK are left out: cardinal takes 7.2's WITHSCORE, so one extra argument is
     # a syntax error there and an arity error in 7.0.
 }
@@ -1238,15 +1243,258 @@ def wrongtype(g):
     ])()
 
 
+# -- zranges: sorted-set ranges and multi-key algebra --------------------------------------
+# Score commands use the zsets family's keys (k1 and zs often hold other types, so WRONGTYPE
+# and plain-set inputs happen).
+# Lex commands only touch ZR_LEX_KEYS, whose members all score 0: a lex range over mixed scores
+# is undefined, and Redis's skiplist answer would then depend on its random levels.
+
+ZR_KEYS = ZSET_KEYS   # shared with the zsets family
+ZR_LEX_KEYS = [b"zlex1", b"zlex2"]
+ZR_MEMBERS = [b"a", b"b", b"c", b"d", b"e", b"f", b"1", b"10", b"", b"m\x00n", b"\xff", b"x" * 70]
+ZR_SCORES = [b"0", b"1", b"2", b"3", b"-1", b"1.5", b"0.1", b"0.2", b"0.3", b"inf", b"-inf",
+             b"-0", b"1e300", b"5"]
+ZR_SCORE_BOUNDS = [b"-inf", b"+inf", b"inf", b"0", b"1", b"(1", b"2", b"(2", b"1.5", b"(1.5",
+                   b"3", b"(3", b"-1", b"(-inf", b"(+inf", b"5"]
+ZR_BAD_SCORE_BOUNDS = [b"x", b"nan", b"(nan", b"(", b"", b"((1", b"1x"]
+ZR_LEX_BOUNDS = [b"-", b"+", b"[a", b"(a", b"[b", b"(c", b"[d", b"(e", b"[", b"(", b"[\xff",
+                 b"(m\x00n", b"[1"]
+ZR_BAD_LEX_BOUNDS = [b"a", b"", b"*", b"--"]
+
+
+def _zr_key(g):
+    return g.rng.choice(ZR_KEYS)
+
+
+def _zr_lex_key(g):
+    return g.rng.choice(ZR_LEX_KEYS)
+
+
+def _zr_score_bound(g):
+    return g.rng.choice(ZR_BAD_SCORE_BOUNDS if g.chance(0.05) else ZR_SCORE_BOUNDS)
+
+
+def _zr_lex_bound(g):
+    return g.rng.choice(ZR_BAD_LEX_BOUNDS if g.chance(0.05) else ZR_LEX_BOUNDS)
+
+
+def _zr_score_order(b):
+    try:
+        return float(b.lstrip(b"("))
+    except ValueError:
+        return 0.0
+
+
+def _zr_lex_order(b):
+    return (0, b"") if b == b"-" else (2, b"") if b == b"+" else (1, b[1:])
+
+
+def _zr_bounds(g, lex, reverse):
+    """Two range bounds, mostly in the order the command expects (max first when reverse),
+    so that ranges are often non-empty."""
+    bound, order = (_zr_lex_bound, _zr_lex_order) if lex else (_zr_score_bound, _zr_score_order)
+    pair = [bound(g), bound(g)]
+    if g.chance(0.75):
+        pair.sort(key=order, reverse=reverse)
+    return pair
+
+
+def _zr_rank(g):
+    return g.pick([(8, g.rng.randint(-6, 6)), (1, g.rng.randint(-100, 100)),
+                   (1, g.rng.choice([b"x", b"1.5", b"9223372036854775807", b"-9223372036854775808"]))])
+
+
+def _zr_limit(g):
+    offset = g.pick([(6, g.rng.randint(0, 3)), (1, g.rng.randint(4, 10)), (1, -1), (1, b"x")])
+    count = g.pick([(6, g.rng.randint(0, 4)), (2, -1), (1, -5), (1, b"x")])
+    return [g.cased("LIMIT"), offset, count]
+
+
+def _zr_seed(g):
+    pairs = []
+    for _ in range(g.rng.randint(1, 6)):
+        pairs += [g.rng.choice(ZR_SCORES), g.rng.choice(ZR_MEMBERS)]
+    return step(g, "ZADD", _zr_key(g), *pairs)
+
+
+def _zr_lex_seed(g):
+    pairs = []
+    for _ in range(g.rng.randint(1, 6)):
+        pairs += [b"0", g.rng.choice(ZR_MEMBERS)]
+    return step(g, "ZADD", _zr_lex_key(g), *pairs)
+
+
+def _zr_sadd(g):
+    # Plain sets are valid inputs to the algebra commands (every member scores 1).
+    return step(g, "SADD", _zr_key(g), *[g.rng.choice(ZR_MEMBERS[:8]) for _ in range(g.rng.randint(1, 4))])
+
+
+def _zr_options(g, by):
+    """ZRANGE's options for a range of kind `by` (None: rank) in any order, now and then a
+    conflicting or unknown one."""
+    groups = []
+    if by:
+        groups.append([g.cased(by)])
+    if g.chance(0.4):
+        groups.append([g.cased("REV")])
+    if by and g.chance(0.4) or g.chance(0.05):
+        groups.append(_zr_limit(g))
+    if by != "BYLEX" and g.chance(0.5) or g.chance(0.03):
+        groups.append([g.cased("WITHSCORES")])
+    if g.chance(0.05):
+        groups.append([g.rng.choice([b"BYSCORE", b"BYLEX", b"REV", b"LIMIT", b"FOO"])])
+    g.rng.shuffle(groups)
+    return [word for group in groups for word in group]
+
+
+def _zr_range_args(g):
+    """(key, bounds, options) for a random ZRANGE kind."""
+    kind = g.pick([(4, None), (4, "BYSCORE"), (3, "BYLEX")])
+    if kind in ("BYLEX", "BYSCORE"):
+        opts = _zr_options(g, kind)
+        reverse = b"REV" in [to_bytes(o).upper() for o in opts]
+        key = _zr_lex_key(g) if kind == "BYLEX" else _zr_key(g)
+        return key, _zr_bounds(g, kind == "BYLEX", reverse), opts
+    key = _zr_key(g) if g.chance(0.8) else _zr_lex_key(g)
+    return key, [_zr_rank(g), _zr_rank(g)], _zr_options(g, None)
+
+
+def _zrange(g):
+    key, bounds, opts = _zr_range_args(g)
+    return step(g, "ZRANGE", key, *bounds, *opts)
+
+
+def _zrangestore(g):
+    key, bounds, opts = _zr_range_args(g)
+    if g.chance(0.9):   # mostly valid: ZRANGESTORE refuses WITHSCORES
+        opts = [o for o in opts if to_bytes(o).upper() != b"WITHSCORES"]
+    if key in ZR_LEX_KEYS and g.chance(0.5):
+        dst = _zr_lex_key(g)   # zero scores stay zero scores
+    else:
+        dst = _zr_key(g)
+    return step(g, "ZRANGESTORE", dst, key, *bounds, *opts)
+
+
+def _zrevrange(g):
+    extra = g.pick([(5, []), (4, [g.cased("WITHSCORES")]), (1, [b"LIMIT", 0, -1]), (1, [b"BYSCORE"])])
+    return step(g, "ZREVRANGE", _zr_key(g), _zr_rank(g), _zr_rank(g), *extra)
+
+
+def _zrangebyscore(g):
+    name = g.rng.choice(["ZRANGEBYSCORE", "ZREVRANGEBYSCORE"])
+    opts = []
+    if g.chance(0.5):
+        opts.append(g.cased("WITHSCORES"))
+    if g.chance(0.4):
+        opts += _zr_limit(g)
+    if g.chance(0.05):
+        opts.append(g.rng.choice([b"REV", b"BYSCORE", b"LIMIT"]))
+    return step(g, name, _zr_key(g), *_zr_bounds(g, False, name.startswith("ZREV")), *opts)
+
+
+def _zrangebylex(g):
+    name = g.rng.choice(["ZRANGEBYLEX", "ZREVRANGEBYLEX"])
+    opts = []
+    if g.chance(0.4):
+        opts += _zr_limit(g)
+    if g.chance(0.05):
+        opts.append(g.rng.choice([b"WITHSCORES", b"REV", b"BYLEX"]))
+    return step(g, name, _zr_lex_key(g), *_zr_bounds(g, True, name.startswith("ZREV")), *opts)
+
+
+def _zcount(g):
+    if g.chance(0.5):
+        return step(g, "ZCOUNT", _zr_key(g), *_zr_bounds(g, False, False))
+    return step(g, "ZLEXCOUNT", _zr_lex_key(g), *_zr_bounds(g, True, False))
+
+
+def _zremrange(g):
+    kind = g.rng.choice(["RANK", "SCORE", "LEX"])
+    if kind == "RANK":
+        return step(g, "ZREMRANGEBYRANK", _zr_key(g), _zr_rank(g), _zr_rank(g))
+    if kind == "SCORE":
+        return step(g, "ZREMRANGEBYSCORE", _zr_key(g), *_zr_bounds(g, False, False))
+    return step(g, "ZREMRANGEBYLEX", _zr_lex_key(g), *_zr_bounds(g, True, False))
+
+
+def _zr_algebra_keys(g):
+    return [_zr_key(g) if g.chance(0.85) else _zr_lex_key(g) for _ in range(g.rng.randint(1, 4))]
+
+
+def _zr_weight(g):
+    return g.pick([(6, g.rng.choice([1, 2, -1, 0, b"0.5", b"1.5", b"inf", b"-inf", b"-0"])),
+                   (1, g.rng.choice([b"x", b"nan", b"", b"1e400"]))])
+
+
+def _zr_algebra_options(g, op, nkeys, store):
+    opts = []
+    if op != "ZDIFF" and g.chance(0.4):
+        n = nkeys if g.chance(0.9) else nkeys + g.rng.choice([-1, 1])
+        opts += [g.cased("WEIGHTS")] + [_zr_weight(g) for _ in range(max(n, 0))]
+    if op != "ZDIFF" and g.chance(0.4):
+        opts += [g.cased("AGGREGATE"), g.cased(g.pick([(3, "SUM"), (3, "MIN"), (3, "MAX"), (1, "AVG")]))]
+    if not store and g.chance(0.5) or g.chance(0.03):
+        opts.append(g.cased("WITHSCORES"))
+    if g.chance(0.04):
+        opts.append(g.rng.choice([b"WEIGHTS", b"AGGREGATE", b"FOO"]))
+    return opts
+
+
+def _zr_numkeys(g, keys):
+    return g.pick([(12, len(keys)), (1, 0), (1, -1), (1, len(keys) + 1), (1, b"x")])
+
+
+def _zalgebra(g):
+    op = g.rng.choice(["ZUNION", "ZINTER", "ZDIFF"])
+    keys = _zr_algebra_keys(g)
+    return step(g, op, _zr_numkeys(g, keys), *keys, *_zr_algebra_options(g, op, len(keys), False))
+
+
+def _zalgebra_store(g):
+    op = g.rng.choice(["ZUNION", "ZINTER", "ZDIFF"])
+    keys = _zr_algebra_keys(g)
+    dst = _zr_key(g) if g.chance(0.9) else g.key()
+    return step(g, op + "STORE", dst, _zr_numkeys(g, keys), *keys,
+                *_zr_algebra_options(g, op, len(keys), True))
+
+
+def _zintercard(g):
+    keys = _zr_algebra_keys(g)
+    extra = g.pick([(4, []), (3, [g.cased("LIMIT"), g.rng.randint(0, 3)]), (1, [b"LIMIT", -1]),
+                    (1, [b"LIMIT"]), (1, [b"WITHSCORES"])])
+    return step(g, "ZINTERCARD", _zr_numkeys(g, keys), *keys, *extra)
+
+
+def _zr_limits(g):
+    # Small limits make listpack <-> skiplist conversions (and STORE's conversion back) common.
+    name = g.rng.choice([b"zset-max-listpack-entries", b"zset-max-listpack-value"])
+    return step(g, "CONFIG", "SET", name, g.rng.choice([0, 1, 2, 4, 128]))
+
+
+def _zr_inspect(g):
+    return g.pick([(3, lambda: step(g, "ZRANGE", _zr_key(g), 0, -1, g.cased("WITHSCORES"))),
+                   (1, lambda: step(g, "ZRANGE", _zr_lex_key(g), 0, -1)),
+                   (1, lambda: step(g, "OBJECT", "ENCODING", _zr_key(g))),
+                   (1, lambda: step(g, "TYPE", _zr_key(g)))])()
+
+
+def zranges(g):
+    return g.pick([(10, _zr_seed), (5, _zr_lex_seed), (2, _zr_sadd), (8, _zrange), (3, _zrangestore),
+                   (2, _zrevrange), (4, _zrangebyscore), (4, _zrangebylex), (3, _zcount),
+                   (3, _zremrange), (6, _zalgebra), (4, _zalgebra_store), (2, _zintercard),
+                   (1, _zr_limits), (3, _zr_inspect)])(g)
+
+
 # -- streams -------------------------------------------------------------------------------
 
 FAMILIES = {"strings": strings, "keys": keys, "expiry": expiry, "connection": connection,
             "errors": errors, "sets": sets, "hashes": hashes, "lists": lists, "zsets": zsets,
-            "wrongtype": wrongtype}
+            "zranges": zranges, "wrongtype": wrongtype}
 FAMILY_WEIGHTS = {"strings": 40, "keys": 25, "expiry": 15, "connection": 8, "errors": 6,
-                  "sets": 30, "hashes": 30, "lists": 30, "zsets": 30, "wrongtype": 6}
+                  "sets": 30, "hashes": 30, "lists": 30, "zsets": 30, "zranges": 30,
+                  "wrongtype": 6}
 DEFAULT_FAMILIES = ["strings", "keys", "expiry", "connection", "errors", "sets", "hashes",
-                    "lists", "zsets"]
+                    "lists", "zsets", "zranges", "wrongtype"]
 
 
 def make_stream(seed, index, length, families):

@@ -221,3 +221,49 @@ def test_resp3_served_reply_is_an_array(r, raw_conn):
     c = block(raw_conn, r, "BLPOP", "q", "0", resp3=True)
     r.rpush("q", "v")
     assert c.read_reply() == pair("q", "v")
+
+
+# ----------------------------------------------------------------------------- sorted sets
+
+def test_bzpopmin_bzpopmax_served_at_once_and_after_blocking(r, raw_conn, conn):
+    r.zadd("z", {"a": 1, "b": 2})
+    assert conn.call("BZPOPMIN", "nothing", "z", "0") == b"*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n"
+    c = block(raw_conn, r, "BZPOPMAX", "y", "0")
+    d = block(raw_conn, r, "BZPOPMAX", "y", "0")
+    r.zadd("y", {"m": 5, "n": 7.5})
+    assert c.read_reply() == b"*3\r\n$1\r\ny\r\n$1\r\nn\r\n$3\r\n7.5\r\n"
+    assert d.read_reply() == b"*3\r\n$1\r\ny\r\n$1\r\nm\r\n$1\r\n5\r\n"
+    assert r.exists("y") == 0
+
+
+def test_bzpop_timeout_and_resp3_shape(r, raw_conn):
+    c = raw_conn(resp3=True)
+    assert c.call("BZPOPMIN", "z", "0.05") == b"_\r\n"
+    assert c.call("BZMPOP", "0.05", "1", "z", "MIN") == b"_\r\n"
+    r.zadd("z", {"a": 1.5})
+    assert c.call("BZPOPMIN", "z", "0") == b"*3\r\n$1\r\nz\r\n$1\r\na\r\n,1.5\r\n"
+
+
+def test_bzmpop_served_with_count(r, raw_conn):
+    c = block(raw_conn, r, "BZMPOP", "0", "2", "z1", "z2", "MAX", "COUNT", "2")
+    r.zadd("z2", {"a": 1, "b": 2, "c": 3})
+    assert c.read_reply() == (b"*2\r\n$2\r\nz2\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n"
+                              b"*2\r\n$1\r\nb\r\n$1\r\n2\r\n")
+    assert r.zrange("z2", 0, -1) == [b"a"]
+
+
+def test_zset_waiter_ignores_a_list_on_its_key(r, raw_conn):
+    z = block(raw_conn, r, "BZPOPMIN", "k", "0")
+    l = block(raw_conn, r, "BLPOP", "k", "0")
+    r.rpush("k", "v")  # the list waiter behind the zset waiter is served
+    assert l.read_reply() == pair("k", "v")
+    assert z.read_available(0.2) == b""
+    r.zadd("k", {"m": 1})
+    assert z.read_reply() == b"*3\r\n$1\r\nk\r\n$1\r\nm\r\n$1\r\n1\r\n"
+
+
+def test_zunionstore_onto_waited_key_wakes(r, raw_conn):
+    c = block(raw_conn, r, "BZPOPMIN", "dst", "0")
+    r.zadd("src", {"x": 3})
+    assert r.zunionstore("dst", ["src"]) == 1
+    assert c.read_reply() == b"*3\r\n$3\r\ndst\r\n$1\r\nx\r\n$1\r\n3\r\n"

@@ -55,12 +55,16 @@ std::string_view group_name(Group g);
 
 // Key positions: (first, last, step) with last < 0 counting from the end; or, when numkeys_at
 // is set, the count of keys is the argument at that index and they start at `first`
-// (SINTERCARD numkeys key...). COMMAND reports the latter as "movablekeys" with 0 0 0.
+// (SINTERCARD numkeys key...). COMMAND reports the latter as "movablekeys" with 0 0 0, or with
+// the destination's position when `dest` is set.
 struct KeyRange {
   int first = 0;
   int last = 0;
   int step = 0;
   int numkeys_at = 0;
+  // With numkeys_at: a single key before the counted ones (ZUNIONSTORE's destination), which
+  // COMMAND reports as legacy positions dest dest 1 plus a key spec of its own.
+  int dest = 0;
 };
 
 struct CommandSpec {

@@ -62,6 +62,11 @@ enum class Errc {
   MinMaxNotFloat,
   MinMaxNotLex,
   CountNotPositive,
+  // Sorted-set ranges and algebra.
+  ZRangeLimitNeedsBy,
+  ZRangeWithScoresByLex,
+  ZWeightNotFloat,
+  ZNeedsInputKey,  // a: command name
   // Connection and clients.
   ProtocolVersionNotInteger,
   UnsupportedProtocol,

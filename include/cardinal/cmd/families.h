@@ -19,6 +19,8 @@ std::span<const CommandSpec> list_commands();
 std::span<const CommandSpec> blocking_list_commands();
 std::span<const CommandSpec> zset_commands();
 std::span<const CommandSpec> blocking_zset_commands();
+std::span<const CommandSpec> zset_range_commands();
+std::span<const CommandSpec> zset_algebra_commands();
 std::span<const CommandSpec> expire_commands();
 std::span<const CommandSpec> connection_commands();
 std::span<const CommandSpec> client_commands();
