@@ -28,6 +28,7 @@ void BlockingRegistry::block(Session& session, const CommandSpec& spec, int db,
   bc->spec = &spec;
   bc->db = db;
   bc->timeout_ms = timeout_ms;
+  bc->silent = session.reply_mode == ReplyMode::Off || session.reply_mode == ReplyMode::Skip;
   if (waiters_.empty()) keyspace_.set_observer(this);
   for (std::string_view key : keys) {
     encode(scratch_, db, key);
@@ -65,18 +66,24 @@ void BlockingRegistry::unblock(Session& session) {
   if (session.is_blocked()) release(session);
 }
 
-void BlockingRegistry::time_out(Session& session) {
-  if (!session.is_blocked()) return;
-  session.reply().null_array();
+void BlockingRegistry::finish(Session& session, size_t output_before) {
+  if (session.blocked->silent) session.output().resize(output_before);
   release(session);
   session.on_unblocked();
 }
 
+void BlockingRegistry::time_out(Session& session) {
+  if (!session.is_blocked()) return;
+  size_t before = session.output().size();
+  session.reply().null_array();
+  finish(session, before);
+}
+
 void BlockingRegistry::fail(Session& session, std::string_view error_text) {
   if (!session.is_blocked()) return;
+  size_t before = session.output().size();
   session.reply().error(error_text);
-  release(session);
-  session.on_unblocked();
+  finish(session, before);
 }
 
 void BlockingRegistry::mark_ready(const std::string& encoded, Queue& queue) {
@@ -104,6 +111,10 @@ void BlockingRegistry::databases_swapped(int a, int b) {
 void BlockingRegistry::serve_ready(ServerState& server) {
   if (serving_) return;  // a re-run command made more keys ready: the loop below takes them
   serving_ = true;
+  struct Reset {
+    bool& flag;
+    ~Reset() { flag = false; }
+  } reset{serving_};
   std::vector<Session*> snapshot;
   while (!ready_.empty()) {
     std::vector<std::string> batch;
@@ -120,11 +131,9 @@ void BlockingRegistry::serve_ready(ServerState& server) {
       snapshot.assign(it->second.sessions.begin(), it->second.sessions.end());
       for (Session* s : snapshot) {
         if (!keyspace_.db(db).find_quiet(key)) break;
-        if (!s->is_blocked() || s->blocked->db != db) continue;
-        if (rerun_blocked(server, *s)) {
-          release(*s);
-          s->on_unblocked();
-        }
+        if (!s->is_blocked()) continue;
+        size_t before = s->output().size();
+        if (rerun_blocked(server, *s)) finish(*s, before);
       }
       it = waiters_.find(encoded);  // re-runs may have erased or re-marked it
       if (it != waiters_.end() && it->second.sessions.empty() && !it->second.ready)
@@ -132,7 +141,6 @@ void BlockingRegistry::serve_ready(ServerState& server) {
     }
   }
   if (waiters_.empty()) keyspace_.set_observer(nullptr);
-  serving_ = false;
 }
 
 }  // namespace cardinal::cmd

@@ -297,16 +297,22 @@ SkipList::Node* SkipList::update_score(Node* n, double new_score) {
 }
 
 uint64_t SkipList::rank(const Node* n) const {
-  // Each hop takes the node's top link, which lands on the next node at least as tall; the
-  // spans add up to the distance to the end (a null link's span is exactly that remainder).
-  uint64_t to_end = 0;
-  const Node* x = n;
-  while (x) {
-    int top = x->level() - 1;
-    to_end += span(x, top);
-    x = x->forward()[top];
+  // A descent from the head, as an insert does. Walking rightwards along n's top links needs no
+  // comparisons but touches ~4 cold nodes per level; the descent's upper levels are a few nodes
+  // every lookup shares, so they stay in cache (perf: 55% of a ZREVRANK load before, on 1M).
+  const double score = n->score();
+  const std::string_view member = n->member();
+  const Node* x = head();
+  uint64_t x_pos = 0;
+  for (int i = level_ - 1; i >= 0; --i) {
+    while (const Node* y = x->forward()[i]) {
+      if (y != n && !key_less(y->score(), y->member(), score, member)) break;
+      x_pos += span(x, i);
+      x = y;
+      if (x == n) return x_pos - 1;
+    }
   }
-  return size_ - 1 - to_end;
+  return x_pos - 1;  // not reached for a node of this list
 }
 
 SkipList::Node* SkipList::at_rank(uint64_t r) const {

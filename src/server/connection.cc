@@ -175,16 +175,23 @@ void Connection::arm_block_timeout(int64_t ms) {
   if (!block_timer_) block_timer_ = std::make_unique<boost::asio::steady_timer>(server_.io());
   block_timer_->expires_after(std::chrono::milliseconds(ms));
   std::weak_ptr<Connection> weak = weak_from_this();
-  block_timer_->async_wait([weak](const boost::system::error_code& ec) {
+  // A completion already queued when the block ended cannot be cancelled; the generation
+  // keeps it from timing out the client's next blocking command.
+  uint64_t generation = ++block_generation_;
+  block_timer_->async_wait([weak, generation](const boost::system::error_code& ec) {
     auto self = weak.lock();
     if (ec || !self || self->closed_ || !self->is_blocked()) return;
+    if (self->block_generation_ != generation) return;
     self->server_.refresh_clock();
     self->server_.state().blocking.time_out(*self);
   });
 }
 
 void Connection::on_unblocked() {
+  ++block_generation_;
   if (block_timer_) block_timer_->cancel();
+  // The reply counts as interaction, as in Redis: the idle `timeout` starts again from here.
+  last_interaction_ms = server_.state().clock.now_ms();
   // The reply is in the output buffer; commands pipelined behind the blocked one run now.
   auto self = shared_from_this();
   boost::asio::post(server_.io(), [self] {
@@ -197,6 +204,8 @@ void Connection::on_unblocked() {
 }
 
 void Connection::request_close() {
+  // A killed client must not be served on the way out (it would take an element with it).
+  if (is_blocked()) server_.state().blocking.unblock(*this);
   closing = true;
   close_after_write_ = true;
   auto self = shared_from_this();

@@ -267,3 +267,92 @@ def test_zunionstore_onto_waited_key_wakes(r, raw_conn):
     r.zadd("src", {"x": 3})
     assert r.zunionstore("dst", ["src"]) == 1
     assert c.read_reply() == b"*3\r\n$3\r\ndst\r\n$1\r\nx\r\n$1\r\n3\r\n"
+
+
+# ----------------------------------------------------------------------------- corner cases
+
+def client_id(c):
+    return int(c.call("CLIENT", "ID")[1:-2])
+
+
+def test_idle_timeout_restarts_after_being_served(r, raw_conn):
+    r.config_set("timeout", "1")
+    try:
+        c = block(raw_conn, r, "BLPOP", "q", "0")
+        time.sleep(2.2)  # blocked far longer than the idle limit
+        r.rpush("q", "v")
+        assert c.read_reply() == pair("q", "v")
+        time.sleep(0.3)
+        assert c.call("PING") == b"+PONG\r\n"
+    finally:
+        r.config_set("timeout", "0")
+
+
+def test_killed_blocked_client_takes_nothing(r, raw_conn):
+    c = raw_conn()
+    cid = client_id(c)
+    c.send(encode_command("BLPOP", "q", "0"))
+    assert wait_until(lambda: blocked_count(r) == 1, timeout=5)
+    killer = raw_conn()
+    killer.send(encode_command("CLIENT", "KILL", "ID", cid) + encode_command("RPUSH", "q", "v") +
+                encode_command("LLEN", "q"))
+    assert killer.read_reply() == b":1\r\n"
+    assert killer.read_reply() == b":1\r\n"
+    assert killer.read_reply() == b":1\r\n"
+    assert blocked_count(r) == 0
+
+
+def test_client_reply_skip_and_off_drop_the_deferred_reply(r, raw_conn):
+    c = raw_conn()
+    c.send(encode_command("CLIENT", "REPLY", "SKIP") + encode_command("BLPOP", "q", "0"))
+    assert wait_until(lambda: blocked_count(r) == 1, timeout=5)
+    r.rpush("q", "v")
+    assert c.call("PING") == b"+PONG\r\n"
+    assert r.exists("q") == 0
+    c.send(encode_command("CLIENT", "REPLY", "OFF") + encode_command("BLPOP", "q", "0.05"))
+    assert c.call("CLIENT", "REPLY", "ON") == b"+OK\r\n"
+
+
+def test_blmove_cycle_between_two_waiters(r, raw_conn):
+    a = block(raw_conn, r, "BLMOVE", "a", "b", "LEFT", "LEFT", "0")
+    b = block(raw_conn, r, "BLMOVE", "b", "a", "LEFT", "LEFT", "0")
+    r.rpush("a", "v")
+    assert a.read_reply() == b"$1\r\nv\r\n"
+    assert b.read_reply() == b"$1\r\nv\r\n"
+    assert r.lrange("a", 0, -1) == [b"v"] and r.exists("b") == 0
+    assert blocked_count(r) == 0
+
+
+def test_same_key_twice_is_one_wait(r, raw_conn):
+    c = block(raw_conn, r, "BLPOP", "k", "k", "0")
+    r.rpush("k", "v", "w")
+    assert c.read_reply() == pair("k", "v")
+    assert blocked_count(r) == 0
+    assert r.lrange("k", 0, -1) == [b"w"]
+
+
+def test_flushall_keeps_waiters_and_copy_wakes_them(r, raw_conn):
+    c = block(raw_conn, r, "BLPOP", "k", "0")
+    r.flushall()
+    assert blocked_count(r) == 1
+    r.rpush("src", "v")
+    assert r.copy("src", "k")
+    assert c.read_reply() == pair("k", "v")
+
+
+def test_client_unblock_of_a_timed_wait(r, raw_conn):
+    c = raw_conn()
+    cid = client_id(c)
+    c.send(encode_command("BLPOP", "q", "30"))
+    assert wait_until(lambda: blocked_count(r) == 1, timeout=5)
+    assert r.info("clients")["clients_in_timeout_table"] == 1
+    assert r.execute_command("CLIENT", "UNBLOCK", cid, "TIMEOUT") == 1
+    assert c.read_reply() == b"*-1\r\n"
+    assert r.info("clients")["clients_in_timeout_table"] == 0
+    assert c.call("BLPOP", "q", "0.05") == b"*-1\r\n"  # a new wait is not cut short
+
+
+def test_served_bzmpop_resp3_shape(r, raw_conn):
+    c = block(raw_conn, r, "BZMPOP", "0", "1", "z", "MIN", resp3=True)
+    r.zadd("z", {"a": 2.5})
+    assert c.read_reply() == b"*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\na\r\n,2.5\r\n"

@@ -32,6 +32,8 @@ struct BlockedCommand {
   const CommandSpec* spec = nullptr;
   int db = 0;
   int64_t timeout_ms = 0;  // 0: forever
+  // CLIENT REPLY OFF or SKIP was in force for this command: its eventual reply is dropped.
+  bool silent = false;
   // One position per key in that key's waiter queue, for O(1) removal.
   std::vector<std::pair<std::string, std::list<Session*>::iterator>> queue_positions;
 };
@@ -77,6 +79,9 @@ class BlockingRegistry final : public engine::KeyObserver {
   static void encode(std::string& out, int db, std::string_view key);
   void mark_ready(const std::string& encoded, Queue& queue);
   void release(Session& session);
+  // Releases a session whose reply was written after `output_before`, dropping the reply when
+  // the command ran under CLIENT REPLY OFF/SKIP, and resumes it.
+  void finish(Session& session, size_t output_before);
 
   engine::Keyspace& keyspace_;
   std::unordered_map<std::string, Queue> waiters_;

@@ -138,8 +138,7 @@ class SkipList {
   Node* update_score(Node* n, double new_score);
   void clear();
 
-  // 0-based position of `n` (a node of this list). Walks from `n` towards the end along each
-  // node's top link, so it costs O(log n) pointer steps and no member comparisons.
+  // 0-based position of `n` (a node of this list): one O(log n) descent comparing keys.
   uint64_t rank(const Node* n) const;
   // The node at 0-based position r, or nullptr when r >= size().
   Node* at_rank(uint64_t r) const;

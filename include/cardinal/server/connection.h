@@ -56,6 +56,7 @@ class Connection final : public cmd::Session, public std::enable_shared_from_thi
   resp::RequestParser parser_;
   // Created by the first blocking command that has a timeout.
   std::unique_ptr<boost::asio::steady_timer> block_timer_;
+  uint64_t block_generation_ = 0;
   std::string sending_;  // the buffer currently being written
   bool reading_ = false;
   bool writing_ = false;
