@@ -129,8 +129,7 @@ void client_list(CommandContext& ctx) {
 
 void client_unblock(CommandContext& ctx) {
   if (ctx.argc() > 4) return ctx.error(Errc::ClientSubcommandArity, ctx.arg(1));
-  int64_t id;
-  if (!ctx.parse_int(ctx.arg(2), id)) return;
+  // Redis reads the reason before the id.
   bool as_error = false;
   if (ctx.argc() == 4) {
     if (CommandContext::is(ctx.arg(3), "ERROR")) {
@@ -139,6 +138,8 @@ void client_unblock(CommandContext& ctx) {
       return ctx.error(Errc::UnblockReason);
     }
   }
+  int64_t id;
+  if (!ctx.parse_int(ctx.arg(2), id)) return;
   auto it = ctx.server.sessions.find(static_cast<uint64_t>(id));
   if (id < 0 || it == ctx.server.sessions.end() || !it->second->is_blocked())
     return ctx.reply.integer(0);

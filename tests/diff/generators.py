@@ -644,6 +644,11 @@ def _client_misc(g):
     return g.pick([(2, lambda: step(g, "CLIENT", g.cased("NO-EVICT"), g.rng.choice([b"on", b"OFF", b"maybe"]))),
                    (2, lambda: step(g, "CLIENT", g.cased("REPLY"), g.rng.choice([b"ON", b"on", b"sometimes"]))),
                    (1, lambda: step(g, "CLIENT", g.cased("GETREDIR"))),
+                   # No client of the stream is blocked, so every id unblocks nothing (:0).
+                   (1, lambda: step(g, "CLIENT", g.cased("UNBLOCK"),
+                                    g.rng.choice([b"999999999", b"0", b"-1", b"x", b"1.5", b""]),
+                                    *g.rng.choice([[], [g.cased("TIMEOUT")], [g.cased("ERROR")],
+                                                   [b"LATER"], [b"TIMEOUT", b"x"]]))),
                    (1, lambda: step(g, "CONFIG", g.cased("RESETSTAT"))),
                    (1, lambda: step(g, "LASTSAVE", same=non_negative_int)),
                    (1, lambda: step(g, "FLUSHALL", *g.rng.choice([[], [b"ASYNC"], [b"sync"], [b"NOW"], [b"SYNC", b"x"]])))])()
