@@ -77,7 +77,8 @@ void ReplyWriter::push(size_t n) {
 }
 
 void ReplyWriter::dbl(double v) {
-  std::string text = util::format_double(v);
+  char buf[util::kMaxDoubleChars];
+  std::string_view text(buf, util::format_double(v, buf));
   if (!resp3()) return bulk(text);
   out_->push_back(',');
   out_->append(text);

@@ -232,3 +232,43 @@ TEST_CASE("format_double is %.17g with inf", "[numbers]") {
     }
   }
 }
+
+TEST_CASE("format_double matches printf %.17g byte for byte", "[numbers]") {
+  auto printf_17g = [](double v) {
+    char buf[64];
+    int n = std::snprintf(buf, sizeof buf, "%.17g", v);
+    return std::string(buf, static_cast<size_t>(n));
+  };
+  std::mt19937_64 rng(2026);
+  std::vector<double> values = {0.0,
+                                -0.0,
+                                1.0,
+                                -1.0,
+                                0.5,
+                                1e16,
+                                1e17,
+                                123456789012345678.0,
+                                1e-5,
+                                1e-4,
+                                9.5e-5,
+                                1e21,
+                                5e-324,
+                                2.2250738585072014e-308,
+                                1.7976931348623157e308,
+                                0.1 + 0.2,
+                                100.0,
+                                1e15 + 0.3};
+  for (int i = 0; i < 20'000; ++i) {
+    uint64_t bits = rng();
+    double v;
+    std::memcpy(&v, &bits, sizeof v);
+    if (std::isfinite(v)) values.push_back(v);
+    values.push_back(static_cast<double>(static_cast<int64_t>(rng() >> (rng() % 64))) /
+                     static_cast<double>(uint64_t{1} << (rng() % 40)));
+  }
+  for (double v : values) {
+    char buf[kMaxDoubleChars];
+    INFO(printf_17g(v));
+    REQUIRE(std::string(buf, format_double(v, buf)) == printf_17g(v));
+  }
+}

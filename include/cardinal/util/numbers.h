@@ -29,7 +29,10 @@ std::string i64_to_string(int64_t v);
 // INCRBYFLOAT's human format: fixed with 17 decimals, trailing zeros and dot removed.
 std::string format_long_double_human(long double v);
 
-// Scores and RESP doubles: "%.17g", with "inf" / "-inf".
+// Scores and RESP doubles: exactly printf's "%.17g", with "inf" / "-inf". The buffer form
+// writes at most kMaxDoubleChars bytes and returns how many.
+constexpr size_t kMaxDoubleChars = 32;
+size_t format_double(double v, char* buf);
 std::string format_double(double v);
 
 }  // namespace cardinal::util
