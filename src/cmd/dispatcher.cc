@@ -62,6 +62,13 @@ void feed_monitors(ServerState& server, Session& source, std::span<const std::st
   }
 }
 
+void record_slow(ServerState& server, Session& session, std::span<const std::string_view> args,
+                 int64_t elapsed_us) {
+  const config::Settings& s = server.settings();
+  server.slowlog.record(s.slowlog_log_slower_than, s.slowlog_max_len, elapsed_us,
+                        server.clock.now_ms() / 1000, args, session);
+}
+
 void apply_reply_mode(Session& session, ReplyMode before, size_t output_before) {
   auto drop = [&] { session.output().resize(output_before); };
   switch (session.reply_mode) {
@@ -145,6 +152,9 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   if (ctx.failed) {
     ++entry->stats.failed_calls;
   }
+  // A command that blocked is logged when it is served (rerun_blocked), as in Redis.
+  if (!(spec.flags & kSkipSlowlog) && !session.is_blocked())
+    record_slow(server, session, args, elapsed);
   ++server.stats.total_commands_processed;
   if (!(spec.flags & (kSkipMonitor | kAdmin))) feed_monitors(server, session, args);
   apply_reply_mode(session, mode_before, output_before);
@@ -155,6 +165,7 @@ bool rerun_blocked(ServerState& server, Session& session) {
   const BlockedCommand& blocked = *session.blocked;
   CommandContext ctx{blocked.views, session, server, session.reply(), *blocked.spec};
   ctx.retrying = true;
+  int64_t start = util::monotonic_us();
   try {
     blocked.spec->handler(ctx);
   } catch (const std::length_error&) {
@@ -162,7 +173,9 @@ bool rerun_blocked(ServerState& server, Session& session) {
   } catch (const std::exception& e) {
     ctx.error(Errc::Internal, e.what());
   }
-  return !ctx.still_blocked;
+  if (ctx.still_blocked) return false;
+  record_slow(server, session, blocked.views, util::monotonic_us() - start);
+  return true;
 }
 
 }  // namespace cardinal::cmd

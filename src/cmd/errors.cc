@@ -153,6 +153,11 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
     case Errc::ClientSubcommandArity:
       return "ERR unknown subcommand or wrong number of arguments for '" + c_str(a, 128) +
              "'. Try CLIENT HELP.";
+    case Errc::SlowlogCountRange:
+      return "ERR count should be greater than or equal to -1";
+    case Errc::SlowlogSubcommandArity:
+      return "ERR unknown subcommand or wrong number of arguments for '" + c_str(a, 128) +
+             "'. Try SLOWLOG HELP.";
     case Errc::UnblockReason:
       return "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
     case Errc::UnblockedByClient:

@@ -644,6 +644,11 @@ def _client_misc(g):
     return g.pick([(2, lambda: step(g, "CLIENT", g.cased("NO-EVICT"), g.rng.choice([b"on", b"OFF", b"maybe"]))),
                    (2, lambda: step(g, "CLIENT", g.cased("REPLY"), g.rng.choice([b"ON", b"on", b"sometimes"]))),
                    (1, lambda: step(g, "CLIENT", g.cased("GETREDIR"))),
+                   # SLOWLOG contents depend on timing; its errors, HELP and RESET do not.
+                   (1, lambda: step(g, "SLOWLOG", *g.rng.choice([
+                       [g.cased("GET"), g.rng.choice([b"-2", b"x", b"1.5", b"", b"-9223372036854775808"])],
+                       [g.cased("GET"), b"1", b"2"], [g.cased("HELP")], [g.cased("RESET")],
+                       [b"NOPE"], [g.cased("LEN"), b"x"]]))),
                    # No client of the stream is blocked, so every id unblocks nothing (:0).
                    (1, lambda: step(g, "CLIENT", g.cased("UNBLOCK"),
                                     g.rng.choice([b"999999999", b"0", b"-1", b"x", b"1.5", b""]),

@@ -82,8 +82,10 @@ enum class Errc {
   ClientIdNotPositive,
   NoSuchClient,
   UnblockReason,
-  ClientSubcommandArity,  // a: subcommand as typed
-  UnblockedByClient,      // the reply a client blocked in BLPOP gets from CLIENT UNBLOCK ... ERROR
+  SlowlogCountRange,
+  SlowlogSubcommandArity,  // a: subcommand as typed
+  ClientSubcommandArity,   // a: subcommand as typed
+  UnblockedByClient,       // the reply a client blocked in BLPOP gets from CLIENT UNBLOCK ... ERROR
   TimeoutNotFloat,
   TimeoutNegative,
   NoSuchUser,  // a: user

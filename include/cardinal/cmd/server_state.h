@@ -13,6 +13,7 @@
 #include "cardinal/cmd/blocking.h"
 #include "cardinal/cmd/command_table.h"
 #include "cardinal/cmd/session.h"
+#include "cardinal/cmd/slowlog.h"
 #include "cardinal/config/config.h"
 #include "cardinal/engine/keyspace.h"
 #include "cardinal/util/clock.h"
@@ -47,6 +48,7 @@ class ServerState final : public resp::ErrorSink {
   BlockingRegistry blocking{keyspace};
   CommandTable commands;
   ServerStats stats;
+  SlowLog slowlog;
   std::map<uint64_t, Session*> sessions;  // ordered by id, as CLIENT LIST shows them
   std::vector<Session*> monitors;
   ServerHooks* hooks = nullptr;
