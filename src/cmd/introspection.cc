@@ -97,9 +97,10 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
   for (std::string_view c : cats) r.simple(c);
   r.array(0);  // tips
   if (spec.keys.first > 0) {
-    // One range spec per single key or run of keys; a keynum spec for a counted run.
-    auto range_spec = [&](int index, int lastkey, int step, std::string_view f1,
-                          std::string_view f2) {
+    // One range spec per single key or run of keys; a keynum spec for a counted run. Both
+    // start the same way: flags, an index search, then the find_keys map of three entries.
+    auto spec_head = [&](std::string_view f1, std::string_view f2, int index,
+                         std::string_view find_type) {
       r.map(3);
       r.bulk("flags");
       r.set(2);
@@ -116,9 +117,13 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
       r.bulk("find_keys");
       r.map(2);
       r.bulk("type");
-      r.bulk("range");
+      r.bulk(find_type);
       r.bulk("spec");
       r.map(3);
+    };
+    auto range_spec = [&](int index, int lastkey, int step, std::string_view f1,
+                          std::string_view f2) {
+      spec_head(f1, f2, index, "range");
       r.bulk("lastkey");
       r.integer(lastkey);
       r.bulk("keystep");
@@ -130,25 +135,8 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
     r.array(dest ? 2 : 1);
     if (dest) range_spec(dest, 0, 1, "OW", "update");
     if (movable) {
-      r.map(3);
-      r.bulk("flags");
-      r.set(2);
-      r.simple(write && !dest ? "RW" : "RO");
-      r.simple(write && !dest ? "update" : "access");
-      r.bulk("begin_search");
-      r.map(2);
-      r.bulk("type");
-      r.bulk("index");
-      r.bulk("spec");
-      r.map(1);
-      r.bulk("index");
-      r.integer(spec.keys.numkeys_at);
-      r.bulk("find_keys");
-      r.map(2);
-      r.bulk("type");
-      r.bulk("keynum");
-      r.bulk("spec");
-      r.map(3);
+      spec_head(write && !dest ? "RW" : "RO", write && !dest ? "update" : "access",
+                spec.keys.numkeys_at, "keynum");
       r.bulk("keynumidx");
       r.integer(0);
       r.bulk("firstkey");

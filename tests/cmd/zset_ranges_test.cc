@@ -523,7 +523,8 @@ TEST_CASE("Ranges over a large skiplist agree with a model", "[zset_ranges]") {
         Scores2({{member(297), "99"}, {member(298), "99"}, {member(299), "99"}}));
 }
 
-TEST_CASE("Negative zero in STORE results follows the encodings the result passed through", "[zset_ranges]") {
+TEST_CASE("Negative zero in STORE results follows the encodings the result passed through",
+          "[zset_ranges]") {
   // A listpack keeps -0 as 0. ZRANGESTORE by rank starts from the exact count (a skiplist here),
   // by score or lex from an empty listpack that converts once it passes the limit, so only the
   // entries added after the conversion keep -0. ZUNIONSTORE and friends build a skiplist.
