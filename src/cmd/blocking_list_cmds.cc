@@ -10,13 +10,9 @@ namespace cardinal::cmd {
 
 namespace {
 
-// A source list for a blocking command. Re-runs skip keys holding another type instead of
-// failing: Redis 7.0 leaves such a client blocked.
 ds::QuickList* source_list(CommandContext& ctx, std::string_view key) {
-  if (!ctx.retrying) return write_list(ctx, key);
-  engine::DbEntry* e = ctx.db().find_for_write(key);
-  if (!e || e->value.type() != engine::ValueType::List) return nullptr;
-  return &e->value.as_list();
+  engine::DbEntry* e = lookup_blocking_source(ctx, key, engine::ValueType::List);
+  return e ? &e->value.as_list() : nullptr;
 }
 
 void blocking_pop(CommandContext& ctx, ListEnd end) {

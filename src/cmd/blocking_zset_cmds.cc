@@ -9,12 +9,9 @@ namespace cardinal::cmd {
 
 namespace {
 
-// Re-runs skip keys holding another type: Redis 7.0 leaves such a client blocked.
 engine::ZSetValue* source_zset(CommandContext& ctx, std::string_view key) {
-  if (!ctx.retrying) return write_zset(ctx, key);
-  engine::DbEntry* e = ctx.db().find_for_write(key);
-  if (!e || e->value.type() != engine::ValueType::ZSet) return nullptr;
-  return &e->value.as_zset();
+  engine::DbEntry* e = lookup_blocking_source(ctx, key, engine::ValueType::ZSet);
+  return e ? &e->value.as_zset() : nullptr;
 }
 
 // Serves from the first non-empty sorted set among `keys`; false when all are empty or a

@@ -30,6 +30,13 @@ engine::DbEntry* lookup_write_typed(CommandContext& ctx, std::string_view key,
   return typed(ctx, ctx.db().find_for_write(key), type);
 }
 
+engine::DbEntry* lookup_blocking_source(CommandContext& ctx, std::string_view key,
+                                        engine::ValueType type) {
+  if (!ctx.retrying) return lookup_write_typed(ctx, key, type);
+  engine::DbEntry* e = ctx.db().find_for_write(key);
+  return e && e->value.type() == type ? e : nullptr;
+}
+
 std::optional<int64_t> parse_expire_arg(CommandContext& ctx, std::string_view text, ExpireUnit unit,
                                         bool relative) {
   int64_t v;

@@ -23,6 +23,12 @@ engine::DbEntry* lookup_read_typed(CommandContext& ctx, std::string_view key,
 engine::DbEntry* lookup_write_typed(CommandContext& ctx, std::string_view key,
                                     engine::ValueType type);
 
+// The source key of a blocking command (BLPOP, BZPOPMIN, ...): lookup_write_typed, except that
+// a re-run after a wake-up (ctx.retrying) treats a key of another type as missing, because
+// Redis 7.0 keeps such a client blocked instead of failing it.
+engine::DbEntry* lookup_blocking_source(CommandContext& ctx, std::string_view key,
+                                        engine::ValueType type);
+
 enum class ExpireUnit { Seconds, Milliseconds };
 
 // Converts an EX/PX/EXAT/PXAT argument into an absolute time in ms, replying "invalid expire
