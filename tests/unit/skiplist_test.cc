@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cardinal/ds/skiplist.h"
+#include "zset_order_oracle.h"
 
 using cardinal::ds::LexBound;
 using cardinal::ds::LexRange;
@@ -39,24 +40,9 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kDenormMin = std::numeric_limits<double>::denorm_min();
 
-// memcmp over the common length, then the shorter first: the zset member order, written out
-// independently of the list's own comparison.
-int bytes_cmp(std::string_view a, std::string_view b) {
-  size_t n = std::min(a.size(), b.size());
-  int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);
-  if (c != 0) return c;
-  if (a.size() == b.size()) return 0;
-  return a.size() < b.size() ? -1 : 1;
-}
-
-using Key = std::pair<double, std::string>;
-struct KeyLess {
-  bool operator()(const Key& a, const Key& b) const {
-    if (a.first < b.first) return true;
-    if (b.first < a.first) return false;
-    return bytes_cmp(a.second, b.second) < 0;
-  }
-};
+using zset_oracle::bytes_cmp;
+using Key = zset_oracle::ScoreMember;
+using KeyLess = zset_oracle::ScoreMemberLess;
 using Oracle = std::set<Key, KeyLess>;
 
 // Scores are compared with their sign: -0.0 must come back as -0.0.
@@ -153,31 +139,11 @@ LexRange lex_range(const OwnedBound& lo, const OwnedBound& hi) {
 }
 
 bool oracle_above_min(std::string_view m, const OwnedBound& b) {
-  switch (b.kind) {
-    case LexBound::Kind::kNegInf:
-      return true;
-    case LexBound::Kind::kPosInf:
-      return false;
-    case LexBound::Kind::kInclusive:
-      return bytes_cmp(m, b.value) >= 0;
-    case LexBound::Kind::kExclusive:
-      return bytes_cmp(m, b.value) > 0;
-  }
-  return false;
+  return zset_oracle::lex_above_min(m, b);
 }
 
 bool oracle_below_max(std::string_view m, const OwnedBound& b) {
-  switch (b.kind) {
-    case LexBound::Kind::kNegInf:
-      return false;
-    case LexBound::Kind::kPosInf:
-      return true;
-    case LexBound::Kind::kInclusive:
-      return bytes_cmp(m, b.value) <= 0;
-    case LexBound::Kind::kExclusive:
-      return bytes_cmp(m, b.value) < 0;
-  }
-  return false;
+  return zset_oracle::lex_below_max(m, b);
 }
 
 OwnedBound random_lex_bound(std::mt19937_64& rng, uint64_t key_space) {

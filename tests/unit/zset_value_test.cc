@@ -28,6 +28,7 @@
 
 #include "cardinal/engine/value.h"
 #include "cardinal/engine/zset_value.h"
+#include "zset_order_oracle.h"
 
 using cardinal::ds::LexBound;
 using cardinal::ds::LexRange;
@@ -52,22 +53,9 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr uint64_t kNoLimit = ZSetValue::kNoLimit;
 
-int bytes_cmp(std::string_view a, std::string_view b) {
-  size_t n = std::min(a.size(), b.size());
-  int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);
-  if (c != 0) return c;
-  if (a.size() == b.size()) return 0;
-  return a.size() < b.size() ? -1 : 1;
-}
-
-using Entry = std::pair<double, std::string>;
-struct EntryLess {
-  bool operator()(const Entry& a, const Entry& b) const {
-    if (a.first < b.first) return true;
-    if (b.first < a.first) return false;
-    return bytes_cmp(a.second, b.second) < 0;
-  }
-};
+using zset_oracle::bytes_cmp;
+using Entry = zset_oracle::ScoreMember;
+using EntryLess = zset_oracle::ScoreMemberLess;
 
 bool same_double(double a, double b) {
   return (a == b && std::signbit(a) == std::signbit(b)) || (std::isnan(a) && std::isnan(b));
@@ -236,30 +224,10 @@ void random_lex_range(std::mt19937_64& rng, LexStore& st, size_t pool) {
 }
 
 bool lex_min_ok(const std::string& m, const LexBound& b) {
-  switch (b.kind) {
-    case LexBound::Kind::kNegInf:
-      return true;
-    case LexBound::Kind::kPosInf:
-      return false;
-    case LexBound::Kind::kInclusive:
-      return bytes_cmp(m, b.value) >= 0;
-    case LexBound::Kind::kExclusive:
-      return bytes_cmp(m, b.value) > 0;
-  }
-  return false;
+  return zset_oracle::lex_above_min(m, b);
 }
 bool lex_max_ok(const std::string& m, const LexBound& b) {
-  switch (b.kind) {
-    case LexBound::Kind::kNegInf:
-      return false;
-    case LexBound::Kind::kPosInf:
-      return true;
-    case LexBound::Kind::kInclusive:
-      return bytes_cmp(m, b.value) <= 0;
-    case LexBound::Kind::kExclusive:
-      return bytes_cmp(m, b.value) < 0;
-  }
-  return false;
+  return zset_oracle::lex_below_max(m, b);
 }
 
 // offset/limit over an already filtered run, in the chosen direction.
