@@ -65,6 +65,8 @@ void feed_monitors(ServerState& server, Session& source, std::span<const std::st
 void record_slow(ServerState& server, Session& session, std::span<const std::string_view> args,
                  int64_t elapsed_us) {
   const config::Settings& s = server.settings();
+  // Every command passes here: the common "not slow" case reads no clock.
+  if (s.slowlog_log_slower_than < 0 || elapsed_us < s.slowlog_log_slower_than) return;
   server.slowlog.record(s.slowlog_log_slower_than, s.slowlog_max_len, elapsed_us,
                         server.clock.now_ms() / 1000, args, session);
 }
