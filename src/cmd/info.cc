@@ -251,7 +251,10 @@ void latencystats_section(InfoWriter& w, ServerState& s) {
       char value[32];
       std::snprintf(value, sizeof(value), "%.3f",
                     static_cast<double>(e.latency->value_at_percentile(p)) / 1000.0);
-      line += (line.empty() ? "p" : ",p") + config::format_percentile(p) + "=" + value;
+      line += line.empty() ? "p" : ",p";
+      line += config::format_percentile(p);
+      line += '=';
+      line += value;
     }
     w.field("latency_percentiles_usec_" + std::string(e.spec->name), line);
   };

@@ -251,8 +251,10 @@ std::vector<Directive> make_directives() {
                },
                [](const Settings& s) {
                  std::string out;
-                 for (double v : s.latency_tracking_info_percentiles)
-                   out += (out.empty() ? "" : " ") + format_percentile(v);
+                 for (double v : s.latency_tracking_info_percentiles) {
+                   if (!out.empty()) out += ' ';
+                   out += format_percentile(v);
+                 }
                  return out;
                }});
   d.push_back(
