@@ -7,7 +7,22 @@ namespace cardinal::cmd {
 
 namespace {
 constexpr size_t kMaxNameLen = 64;
+
+char ascii_lower(char c) {
+  return static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0));
 }
+
+// FNV-1a over the lower-cased bytes: command names are short, and no client controls which
+// names are in the table, so a keyed hash is not needed here.
+uint64_t name_hash(std::string_view lower) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : lower) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+}  // namespace
 
 std::string_view group_name(Group g) {
   switch (g) {
@@ -49,8 +64,7 @@ std::string_view group_name(Group g) {
 
 std::string_view lower_into(std::string_view name, char* buf, size_t n) {
   if (name.size() > n) return {};
-  for (size_t i = 0; i < name.size(); ++i)
-    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  for (size_t i = 0; i < name.size(); ++i) buf[i] = ascii_lower(name[i]);
   return {buf, name.size()};
 }
 
@@ -77,14 +91,29 @@ CommandTable::CommandTable() {
         throw std::logic_error("duplicate command " + std::string(spec.name));
     }
   }
+  index_.resize(kIndexSlots);
+  if (commands_.size() * 2 > kIndexSlots) throw std::logic_error("command index too small");
+  for (auto& [name, entry] : commands_) index(name, entry.get());
+}
+
+void CommandTable::index(std::string_view name, CommandEntry* entry) {
+  for (size_t i = slot_of(name_hash(name));; i = (i + 1) & (kIndexSlots - 1)) {
+    if (!index_[i].entry) {
+      index_[i] = {name, entry};
+      return;
+    }
+  }
 }
 
 CommandEntry* CommandTable::find(std::string_view name) {
   char buf[kMaxNameLen];
   std::string_view lower = lower_into(name, buf, sizeof(buf));
   if (lower.empty()) return nullptr;
-  auto it = commands_.find(lower);
-  return it == commands_.end() ? nullptr : it->second.get();
+  for (size_t i = slot_of(name_hash(lower));; i = (i + 1) & (kIndexSlots - 1)) {
+    const Slot& slot = index_[i];
+    if (!slot.entry) return nullptr;
+    if (slot.name == lower) return slot.entry;
+  }
 }
 
 void CommandTable::reset_stats() {

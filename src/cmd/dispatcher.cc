@@ -156,7 +156,7 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
 
   session.last_command = spec.name;  // CLIENT INFO shows the command being run
   CommandContext ctx{args, session, server, session.reply(), spec};
-  int64_t start_ns = util::monotonic_ns();
+  int64_t start_ns = server.batch_clock_ns ? server.batch_clock_ns : util::monotonic_ns();
   try {
     spec.handler(ctx);
   } catch (const std::length_error&) {  // a string past the engine's 4 GiB bound
@@ -164,11 +164,13 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   } catch (const std::exception& e) {
     ctx.error(Errc::Internal, e.what());
   }
-  int64_t elapsed_ns = util::monotonic_ns() - start_ns;
+  int64_t end_ns = util::monotonic_ns();
+  int64_t elapsed_ns = end_ns - start_ns;
+  if (server.batch_clock_ns) server.batch_clock_ns = end_ns;
   int64_t elapsed = elapsed_ns / 1000;
 
   ++entry->stats.calls;
-  entry->stats.usec += static_cast<uint64_t>(elapsed);
+  entry->stats.ns += static_cast<uint64_t>(elapsed_ns);
   if (ctx.failed) {
     ++entry->stats.failed_calls;
   }
@@ -200,7 +202,7 @@ bool rerun_blocked(ServerState& server, Session& session) {
   int64_t elapsed_ns = util::monotonic_ns() - start_ns;
   // Redis counts the call when it blocked and adds the serving run's time now.
   if (CommandEntry* entry = server.commands.find(blocked.spec->name)) {  // top-level only
-    entry->stats.usec += static_cast<uint64_t>(elapsed_ns / 1000);
+    entry->stats.ns += static_cast<uint64_t>(elapsed_ns);
     if (server.settings().latency_tracking) histogram_of(*entry).record(elapsed_ns);
   }
   record_slow(server, session, blocked.views, elapsed_ns / 1000);

@@ -224,11 +224,11 @@ void commandstats_section(InfoWriter& w, ServerState& s) {
     if (e.stats.calls == 0 && e.stats.rejected_calls == 0 && e.stats.failed_calls == 0) return;
     char per_call[32];
     std::snprintf(per_call, sizeof(per_call), "%.2f",
-                  e.stats.calls
-                      ? static_cast<double>(e.stats.usec) / static_cast<double>(e.stats.calls)
-                      : 0.0);
+                  e.stats.calls ? static_cast<double>(e.stats.ns) / 1000.0 /
+                                      static_cast<double>(e.stats.calls)
+                                : 0.0);
     w.field("cmdstat_" + std::string(e.spec->name),
-            "calls=" + std::to_string(e.stats.calls) + ",usec=" + std::to_string(e.stats.usec) +
+            "calls=" + std::to_string(e.stats.calls) + ",usec=" + std::to_string(e.stats.usec()) +
                 ",usec_per_call=" + per_call +
                 ",rejected_calls=" + std::to_string(e.stats.rejected_calls) +
                 ",failed_calls=" + std::to_string(e.stats.failed_calls));

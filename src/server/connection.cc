@@ -11,6 +11,7 @@
 
 #include "cardinal/cmd/dispatcher.h"
 #include "cardinal/server/server.h"
+#include "cardinal/util/clock.h"
 
 namespace cardinal::server {
 
@@ -131,6 +132,12 @@ void Connection::read_once() {
 
 void Connection::process_input() {
   cmd::ServerState& state = server_.state();
+  // One clock reading opens the batch; each command's end then starts the next one's timing.
+  struct BatchClock {
+    int64_t& mark;
+    explicit BatchClock(int64_t& m) : mark(m) { mark = util::monotonic_ns(); }
+    ~BatchClock() { mark = 0; }
+  } batch_clock{state.batch_clock_ns};
   resp::ParserLimits limits;
   while (in_start_ < in_end_ && !closed_ && !close_after_write_ && !is_blocked()) {
     limits.max_bulk_len = state.settings().proto_max_bulk_len;

@@ -18,7 +18,8 @@ namespace cardinal::cmd {
 
 struct CommandStats {
   uint64_t calls = 0;
-  uint64_t usec = 0;
+  uint64_t ns = 0;  // summed in nanoseconds: sub-microsecond calls must not count as 0
+  uint64_t usec() const { return ns / 1000; }
   uint64_t rejected_calls = 0;
   uint64_t failed_calls = 0;
 };
@@ -48,7 +49,18 @@ class CommandTable {
   void reset_stats();
 
  private:
+  // Open addressing over the lower-cased names, so the per-command lookup is one hash of the
+  // name and usually one compare (the map above stays for ordered listing).
+  static constexpr size_t kIndexSlots = 1024;
+  struct Slot {
+    std::string_view name;
+    CommandEntry* entry = nullptr;
+  };
+  static size_t slot_of(uint64_t hash) { return hash & (kIndexSlots - 1); }
+  void index(std::string_view name, CommandEntry* entry);
+
   std::map<std::string, std::unique_ptr<CommandEntry>, std::less<>> commands_;
+  std::vector<Slot> index_;
 };
 
 // Every family's rows (registry.cc lists the families explicitly).

@@ -63,6 +63,10 @@ class ServerState final : public resp::ErrorSink {
   int64_t last_save_s = 0;
   uint64_t startup_allocated_bytes = 0;  // INFO used_memory_startup
   bool active_expire_enabled = true;
+  // Commands are timed with one clock reading each: inside a batch (Connection::process_input
+  // opens it with one reading), a command starts when the previous one ended, so its time
+  // includes parsing it. 0 outside a batch: the dispatcher reads the clock itself.
+  int64_t batch_clock_ns = 0;
   uint64_t next_client_id = 1;
 
   const config::Settings& settings() const { return config.settings(); }
