@@ -11,6 +11,12 @@ latency-monitor-threshold 1 and LATENCY RESET) plus LATENCY HISTORY of both even
 slow log (slowlog-log-slower-than 1000 us) for microsecond resolution. A server that answers
 LATENCY or SLOWLOG with an error shows "n/a" there; the probe runs either way.
 
+The loader runs at nice 10 so that the probe, which shares its CPU, is scheduled as soon as
+it wakes; the probe then measures the server rather than the queue for its own CPU. The server's
+involuntary context switches during the load (/proc/PID/status) are reported too: every one is
+a moment the server was runnable but the CPU ran something else (another session's work on a
+shared machine), which the probe and the slow log both count as latency.
+
 Each round starts fresh servers (A then B, rounds interleaved); only processes it started are
 stopped, by PID. --pin puts servers on one CPU and the probe and loader on the others.
 
@@ -101,7 +107,19 @@ def read_slowlog(conn):
     return {"entries": len(rows), "worst_us": worst, "worst_cmd": worst_cmd}
 
 
-def grow(port, load_path, n, period_ms=1.0, timeout=900):
+def involuntary_switches(pid):
+    """nonvoluntary_ctxt_switches of the process's main thread (the one running commands), or None."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("nonvoluntary_ctxt_switches:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def grow(port, load_path, n, period_ms=1.0, timeout=900, pid=None):
     """Runs the load once against a fresh server and probes it; a result dict (see module doc).
     samples: (ms since the load started, round trip ms) for every probe."""
     conn = Conn(port)
@@ -109,12 +127,14 @@ def grow(port, load_path, n, period_ms=1.0, timeout=900):
     latency_on, slowlog_on = prepare_monitors(conn)
     period = int(period_ms * 1e6)
     samples = []
+    switches0 = involuntary_switches(pid) if pid else None
     with open(load_path, "rb") as f:
         t0 = time.perf_counter_ns()
-        loader = subprocess.Popen(["redis-cli", "-p", str(port), "--pipe"], stdin=f,
+        loader = subprocess.Popen(["nice", "-n", "10", "redis-cli", "-p", str(port), "--pipe"], stdin=f,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         due = t0
+        late = 0  # the probe's own worst delay past its schedule (its CPU was busy elsewhere)
         ping = True
         while loader.poll() is None:
             now = time.perf_counter_ns()
@@ -123,6 +143,7 @@ def grow(port, load_path, n, period_ms=1.0, timeout=900):
             if due > now:
                 time.sleep((due - now) / 1e9)
             start = time.perf_counter_ns()
+            late = max(late, start - due)
             if ping:
                 conn.call("PING")
             else:
@@ -133,6 +154,7 @@ def grow(port, load_path, n, period_ms=1.0, timeout=900):
             # A fixed schedule; after a stall the probe resumes at once instead of bursting.
             due = max(due + period, end)
         load_ms = (time.perf_counter_ns() - t0) / 1e6
+        switches1 = involuntary_switches(pid) if pid else None
     finally:
         if loader.poll() is None:
             loader.kill()
@@ -149,6 +171,8 @@ def grow(port, load_path, n, period_ms=1.0, timeout=900):
         "p999": percentile(rtts, 0.999), "max": rtts[-1] if rtts else float("nan"),
         "latency": read_latency(conn) if latency_on else None,
         "slowlog": read_slowlog(conn) if slowlog_on else None,
+        "probe_late_ms": late / 1e6,
+        "preempted": None if None in (switches0, switches1) else switches1 - switches0,
         "samples": samples,
     }
     conn.close()
@@ -164,18 +188,21 @@ def measure(cardinal, reference, n, rounds, period_ms=1.0, per_command=10, tmpdi
         for _ in range(rounds):
             for name, binary in (("cardinal", cardinal), ("redis", reference)):
                 with BenchServer(binary) as srv:
-                    runs[name].append(grow(srv.port, path, n, period_ms))
+                    runs[name].append(grow(srv.port, path, n, period_ms, pid=srv.proc.pid))
         return runs
 
 
 def summary(results):
     """Medians across rounds of the numeric fields; the worst-command readings as their max."""
-    s = {k: median([r[k] for r in results]) for k in ("load_s", "probes", "p50", "p99", "p999", "max")}
+    s = {k: median([r[k] for r in results]) for k in ("load_s", "probes", "p50", "p99", "p999", "max",
+                                                                "probe_late_ms")}
     lat = [r["latency"] for r in results]
     s["worst_ms"] = None if None in lat else max(x["worst_ms"] for x in lat)
     slow = [r["slowlog"] for r in results]
     s["slow_us"] = None if None in slow else max(x["worst_us"] for x in slow)
     s["slow_entries"] = None if None in slow else max(x["entries"] for x in slow)
+    pre = [r.get("preempted") for r in results]
+    s["preempted"] = None if None in pre else median(pre)
     return s
 
 
@@ -187,12 +214,14 @@ def print_table(runs, n):
     print(f"Set grows to {n:,} members (SADD, 10 members per command, redis-cli --pipe); "
           "probe: PING/GET alternately every 1 ms")
     table_header(["server", "load s", "probes", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
-                  "LATENCY worst ms", "slow log worst us (entries >= 1 ms)"])
+                  "LATENCY worst ms", "slow log worst us (entries >= 1 ms)", "server preempted",
+                  "probe late ms"])
     for name in ("cardinal", "redis"):
         s = summary(runs[name])
         slow = "n/a" if s["slow_us"] is None else f"{s['slow_us']} ({s['slow_entries']})"
         print(f"| {name} | {s['load_s']:.1f} | {s['probes']:.0f} | {s['p50']:.3f} | {s['p99']:.3f} | "
-              f"{s['p999']:.3f} | {s['max']:.3f} | {fmt_opt(s['worst_ms'], 'd')} | {slow} |", flush=True)
+              f"{s['p999']:.3f} | {s['max']:.3f} | {fmt_opt(s['worst_ms'], 'd')} | {slow} | "
+              f"{fmt_opt(s['preempted'], '.0f')} | {s['probe_late_ms']:.1f} |", flush=True)
 
 
 def main():
