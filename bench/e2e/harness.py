@@ -139,9 +139,12 @@ def memory(port):
 
 def redis_benchmark(port, args, timeout=300):
     """Runs `redis-benchmark -p PORT -q ARGS...` (options before any command); the last
-    requests/s it prints, or None (e.g. an unknown command)."""
-    out = subprocess.run(["redis-benchmark", "-p", str(port), "-q"] + list(args),
-                         capture_output=True, text=True, timeout=timeout).stdout
+    requests/s it prints, or None (e.g. an unknown command, or no result within timeout s)."""
+    try:
+        out = subprocess.run(["redis-benchmark", "-p", str(port), "-q"] + list(args),
+                             capture_output=True, text=True, timeout=timeout).stdout
+    except subprocess.TimeoutExpired:  # run() has already killed the child it started
+        return None
     # With -q the last line per test is "NAME: 123.45 requests per second, p50=..."; progress
     # lines are separated by \r.
     rates = re.findall(r"([\d.]+) requests per second", out.replace("\r", "\n"))

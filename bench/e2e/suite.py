@@ -46,7 +46,7 @@ import compare
 import memory
 import resize_latency
 import sinter
-from harness import REDIS_BIN, BenchServer, enable_pinning, interleaved, median
+from harness import REDIS_BIN, BenchServer, enable_pinning, interleaved, median, redis_benchmark
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SECTIONS = ("throughput", "memory", "resize", "sinter")
@@ -172,6 +172,28 @@ def machine():
             "os": distro}
 
 
+def wakeup_round_trip(reference):
+    """Microseconds per PING with one client against a fresh reference server, twice: the client
+    on the load CPU (as every test runs it) and on the server's CPU. Their difference is what a
+    cross-CPU wake-up costs here (large on some VMs); it inflates every one-client round trip (the
+    probe, SINTER) equally for both servers."""
+    from harness import pinning
+    out = {}
+    with BenchServer(reference) as srv:
+        rate = redis_benchmark(srv.port, ["-c", "1", "-n", "5000", "-t", "ping"])
+        out["cross_cpu_us"] = None if not rate else 1e6 / rate
+        plan = pinning()
+        if plan:
+            before = os.sched_getaffinity(0)
+            os.sched_setaffinity(0, plan[0])
+            try:
+                rate = redis_benchmark(srv.port, ["-c", "1", "-n", "5000", "-t", "ping"])
+            finally:
+                os.sched_setaffinity(0, before)
+            out["same_cpu_us"] = None if not rate else 1e6 / rate
+    return out
+
+
 def versions(cardinal, reference):
     bin_dir = os.path.dirname(cardinal)
     describe = sh(["git", "describe", "--always", "--dirty", "--tags"], cwd=bin_dir) or \
@@ -235,6 +257,11 @@ def report(opts, sizes, results, env, started, finished, plots, errors):
             f"probe on CPU {pin['load']}")
     else:
         add("- Pinning: off (one CPU, or --no-pin); servers and load generators share the CPUs")
+    w = env.get("wakeup", {})
+    if w.get("cross_cpu_us"):
+        same = f", {w['same_cpu_us']:.0f} us with the client on the server's CPU" if w.get("same_cpu_us") else ""
+        add(f"- One-client PING round trip (redis-benchmark -c 1 against redis-server): {w['cross_cpu_us']:.0f} us "
+            f"with the client on the load CPU{same}; one-client latencies below include this cost")
     add(f"- cardinal: `{v['cardinal_binary']}`, {v['cardinal_version']}, git `{v['cardinal_git']}`")
     add(f"- reference: {v['redis_server']} (`--save '' --appendonly no`)")
     add(f"- {v['redis_benchmark']}; {v['redis_cli']}; Python {v['python']}")
@@ -518,7 +545,8 @@ def main():
         results["pinning"] = {"server": ",".join(map(str, sorted(plan[0]))),
                               "load": ",".join(map(str, sorted(plan[1])))}
     env = {"machine": machine(), "versions": versions(cardinal, opts.reference),
-           "load_start": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+           "load_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+           "wakeup": wakeup_round_trip(opts.reference)}
     log(f"suite: {','.join(only)}; {'quick' if opts.quick else 'full'}; rounds {opts.rounds}; "
         f"pinning {results.get('pinning', 'off')}; report {out}")
     errors = []
