@@ -54,7 +54,7 @@ SIZES = (3, 1024)
 PIPELINES = (1, 16)
 
 FULL = {"p1": 100_000, "p16": 500_000, "rounds": 5, "memory_n": 1_000_000, "resize_n": 5_000_000,
-        "resize_rounds": 2, "sinter_big": 1_000_000, "sinter_ab": 100_000}
+        "resize_rounds": 3, "sinter_big": 1_000_000, "sinter_ab": 100_000}
 QUICK = {"p1": 5_000, "p16": 25_000, "rounds": 2, "memory_n": 100_000, "resize_n": 500_000,
          "resize_rounds": 1, "sinter_big": 100_000, "sinter_ab": 10_000}
 
@@ -224,6 +224,18 @@ def throughput_summary(rows):
     return {k: gmean(v) for k, v in groups.items()}
 
 
+def spread(row):
+    """Half the range of the rounds relative to the median, in percent, the larger of both sides."""
+    return max(100 * (max(v) - min(v)) / 2 / median(v) for v in (row["cardinal"], row["redis"]))
+
+
+def quietest(runs):
+    """(index, run) of the growth round whose server was preempted least (the first if unknown)."""
+    known = [(r.get("preempted"), i) for i, r in enumerate(runs) if r.get("preempted") is not None]
+    i = min(known)[1] if known else 0
+    return i, runs[i]
+
+
 def met(flag):
     return "n/a" if flag is None else ("**met**" if flag else "**not met**")
 
@@ -277,24 +289,26 @@ def report(opts, sizes, results, env, started, finished, plots, errors):
         sec("## Throughput")
         sec("")
         sec(f"redis-benchmark -c 50 -r 100000 -P 1 / -P 16 -d 3 / -d 1024, one test per run (`-t NAME -n N`), "
-            f"{opts.rounds} interleaved rounds (A B A B ...), median requests/s; ratio = cardinal/redis.")
+            f"{opts.rounds} interleaved rounds (A B A B ...), median requests/s; ratio = cardinal/redis; spread = "
+            "the larger of the two servers' (max - min) / 2 / median over the rounds, a measure of the noise.")
         sec("")
         for size in SIZES:
             sec(f"### Values of {size} bytes")
             sec("")
-            sec("| test | -P | -n | cardinal rps | redis rps | ratio |")
-            sec("|---|---|---|---|---|---|")
+            sec("| test | -P | -n | cardinal rps | redis rps | ratio | spread |")
+            sec("|---|---|---|---|---|---|---|")
             for pipeline in PIPELINES:
                 for r in rows:
                     if r["size"] != size or r["pipeline"] != pipeline:
                         continue
                     if None in r["cardinal"] or None in r["redis"]:
-                        sec(f"| {r['test']} | {pipeline} | {r['requests']:,} | n/a | n/a | (failed) |")
+                        sec(f"| {r['test']} | {pipeline} | {r['requests']:,} | n/a | n/a | (failed) | |")
                         continue
                     c, rd = median(r["cardinal"]), median(r["redis"])
-                    sec(f"| {r['test']} | {pipeline} | {r['requests']:,} | {c:,.0f} | {rd:,.0f} | {c / rd:.2f} |")
+                    sec(f"| {r['test']} | {pipeline} | {r['requests']:,} | {c:,.0f} | {rd:,.0f} | {c / rd:.2f} | "
+                        f"±{spread(r):.0f}% |")
                 if g.get((pipeline, size)) is not None:
-                    sec(f"| **geomean** | {pipeline} | | | | **{g[(pipeline, size)]:.2f}** |")
+                    sec(f"| **geomean** | {pipeline} | | | | **{g[(pipeline, size)]:.2f}** | |")
             sec("")
         sec("Geometric mean of the ratios:")
         sec("")
@@ -365,6 +379,8 @@ def report(opts, sizes, results, env, started, finished, plots, errors):
         sec("")
         for name in ("cardinal", "redis"):
             for i, r in enumerate(rz["runs"][name]):
+                sec(f"- {name} round {i + 1}: load {r['load_s']:.1f} s, probe p99.9 {r['p999']:.3f} ms, max "
+                    f"{r['max']:.3f} ms, server preempted {fmt_num(r.get('preempted'), ',d')} times")
                 if r["latency"] is not None:
                     lat = r["latency"]
                     hist = {e: [ms for _, ms in h] for e, h in lat["history"].items() if h}
@@ -375,6 +391,8 @@ def report(opts, sizes, results, env, started, finished, plots, errors):
                         f"(`{r['slowlog']['worst_cmd']} ...`)")
         sec("")
         if "resize" in plots:
+            sec("Per server, the round whose server was preempted least:")
+            sec("")
             sec(f"![probe round trips during the growth]({plots['resize']})")
             sec("")
         c, r = summ["cardinal"], summ["redis"]
@@ -492,14 +510,16 @@ def make_plots(results, out_dir, rel_dir):
         rz = results["resize"]
         fig, axes = plt.subplots(2, 1, figsize=(11, 7), sharex=True, sharey=True)
         for ax, name, color in zip(axes, ("cardinal", "redis"), ("tab:blue", "tab:orange")):
-            run = rz["runs"][name][0]
+            i, run = quietest(rz["runs"][name])
+            rounds = len(rz["runs"][name])
+            which = f"round {i + 1} of {rounds} (least preempted)" if rounds > 1 else "one round"
             xs = [t / 1e3 for t, _ in run["samples"]]
             ys = [rtt for _, rtt in run["samples"]]
             ax.plot(xs, ys, ".", markersize=2, color=color)
             ax.set_yscale("log")
             ax.set_ylabel("probe round trip (ms)")
-            ax.set_title(f"{name}: set grows to {rz['n']:,} members in {run['load_s']:.1f} s; "
-                         f"p99.9 {run['p999']:.2f} ms, max {run['max']:.2f} ms")
+            ax.set_title(f"{name}, {which}: set grows to {rz['n']:,} members in {run['load_s']:.1f} s; "
+                         f"p99.9 {run['p999']:.2f} ms, max {run['max']:.2f} ms", fontsize=10)
             ax.grid(True, which="both", alpha=0.3)
         axes[-1].set_xlabel("seconds since the load started")
         fig.tight_layout()
@@ -519,7 +539,7 @@ def main():
     p.add_argument("--only", default=",".join(SECTIONS), help="comma list of " + ",".join(SECTIONS))
     p.add_argument("--quick", action="store_true", help="small sizes: a ~2 minute smoke test")
     p.add_argument("--rounds", type=int, help="interleaved rounds per throughput/SINTER test (full 5, quick 2)")
-    p.add_argument("--resize-rounds", type=int, help="rounds of the growth test (full 2, quick 1)")
+    p.add_argument("--resize-rounds", type=int, help="rounds of the growth test (full 3, quick 1)")
     p.add_argument("--out", default=os.path.join(REPO, "docs", "bench", "RESULTS.md"))
     p.add_argument("--no-pin", action="store_true", help="do not pin servers and load generators")
     opts = p.parse_args()
