@@ -271,9 +271,11 @@ def report(opts, sizes, results, env, started, finished, plots, errors):
         add("- Pinning: off (one CPU, or --no-pin); servers and load generators share the CPUs")
     w = env.get("wakeup", {})
     if w.get("cross_cpu_us"):
-        same = f", {w['same_cpu_us']:.0f} us with the client on the server's CPU" if w.get("same_cpu_us") else ""
+        where = ("with the client on the load CPU" + (f", {w['same_cpu_us']:.0f} us with the client on the "
+                                                        "server's CPU" if w.get("same_cpu_us") else "")
+                 if pin else "(not pinned)")
         add(f"- One-client PING round trip (redis-benchmark -c 1 against redis-server): {w['cross_cpu_us']:.0f} us "
-            f"with the client on the load CPU{same}; one-client latencies below include this cost")
+            f"{where}; one-client latencies below include this cost")
     add(f"- cardinal: `{v['cardinal_binary']}`, {v['cardinal_version']}, git `{v['cardinal_git']}`")
     add(f"- reference: {v['redis_server']} (`--save '' --appendonly no`)")
     add(f"- {v['redis_benchmark']}; {v['redis_cli']}; Python {v['python']}")
@@ -601,7 +603,9 @@ def main():
     with open(os.path.join(out_dir, "results.json"), "w") as f:
         json.dump(raw, f, indent=1, default=str)
     print(text)
-    log(f"wrote {out}" + (f" and {', '.join(v for k, v in plots.items() if k != 'skipped')}" if plots else ""))
+    pngs = [os.path.join(out_dir, os.path.basename(v)) for k, v in plots.items() if k != "skipped"]
+    log(f"wrote {out}, results.json" + "".join(f", {p}" for p in pngs) +
+        (f"; plots skipped: {plots['skipped']}" if "skipped" in plots else ""))
     sys.exit(1 if errors else 0)
 
 
