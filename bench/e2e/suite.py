@@ -404,7 +404,8 @@ def report(opts, sizes, results, env, started, finished, plots, errors):
                         c["max"] < r["max"]))
         worst = c["worst_ms"]
         targets.append((f"Growth: server's worst command ≤ {TARGET_WORST_COMMAND_MS} ms (LATENCY)",
-                        "LATENCY not available" if worst is None else f"{worst} ms",
+                        ("LATENCY not available" if worst is None else f"{worst} ms") +
+                        ("" if c["slow_us"] is None else f" (slow log: {c['slow_us']:,} us)"),
                         None if worst is None else worst <= TARGET_WORST_COMMAND_MS))
 
     if "sinter" in results:
