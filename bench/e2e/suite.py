@@ -414,7 +414,9 @@ def report(opts, sizes, results, env, started, finished, plots, errors):
         sec(f"Both servers loaded, then `redis-benchmark -c 1 -n N SINTER ...` per query, {opts.rounds} "
             "interleaved rounds, medians (members are 18-byte strings). Round trip: microseconds per call as "
             "the client sees them. Server: INFO commandstats usec_per_call after CONFIG RESETSTAT, the "
-            "command's own time without network and wake-ups.")
+            "command's own time without network and wake-ups (for calls near or under a microsecond this "
+            "depends on how the server rounds each call's time: Redis subtracts two microsecond clock "
+            "readings, which is unbiased on average; truncating each call's duration is not).")
         sec("")
         sec("| query | cardinal us/call | redis us/call | speed-up | cardinal server us | redis server us | speed-up |")
         sec("|---|---|---|---|---|---|---|")
