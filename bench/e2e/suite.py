@@ -18,11 +18,13 @@ Sections (--only throughput,memory,resize,sinter):
 Both servers run with --save '' --appendonly no, pinned to the first CPU (every thread in
 /proc/PID/task, after start); this process and every load generator it starts run on the other
 CPUs; on a 1-CPU machine nothing is pinned. Writes a Markdown report (default
-docs/bench/RESULTS.md), results.json with every single run, and PNG plots next to the report
+docs/bench/RESULTS.md), results.json with every single run (the growth probes' samples only in
+the plot), and PNG plots next to the report
 when python3-matplotlib is installed. Ports: $BENCH_PORTS (e.g. 7141-7159) or ephemeral. Only
 processes the suite started are stopped, by PID. Exit status 1 when a section failed.
 
-Request counts (full run: ~15 min on 2 cores): -n 100,000 at -P 1 and 500,000 at -P 16, about
+Request counts (a full run took 19.4 min on this 2-core VM while other sessions kept the load
+average near 3; expect less on a quiet machine): -n 100,000 at -P 1 and 500,000 at -P 16, about
 one second per run at this machine's rates (100k rps at -P 1, 0.3-1.2M rps at -P 16), scaled
 down for the tests that move much more data per request: LRANGE_100 (x0.25; with 1 KB values
 x0.1 at -P 1 and x0.02 at -P 16, since each reply is 100 KB) and MSET (10 keys per request:
