@@ -10,8 +10,8 @@ counts and rounds. Only the processes it started are stopped, by PID.
 import argparse
 import os
 
-from harness import (REDIS_BIN, BenchServer, geomean_row, interleaved, ratio_row, redis_benchmark,
-                     table_header)
+from harness import (REDIS_BIN, BenchServer, enable_pinning, geomean_row, interleaved, ratio_row,
+                     redis_benchmark, table_header)
 
 TESTS = ["set", "get", "incr", "lpush", "rpop", "sadd", "hset", "spop", "zadd", "zpopmin",
          "lrange_100", "mset"]
@@ -32,7 +32,10 @@ def main():
     p.add_argument("--requests", type=int, default=200000)
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--size", type=int, default=3)
+    p.add_argument("--pin", action="store_true", help="servers on one CPU, redis-benchmark on the others")
     opts = p.parse_args()
+    if opts.pin and enable_pinning() is None:
+        print("one CPU: not pinned")
     tests = [t for t in opts.tests.split(",") if t]
     with BenchServer(os.path.abspath(opts.cardinal)) as cardinal, BenchServer(opts.reference) as redis:
         table_header(["test", "-P", "cardinal rps", "redis rps", "ratio"])

@@ -5,6 +5,12 @@ Debian's redis-server, so `--cardinal /usr/bin/redis-server` runs Redis on both 
 sanity check) and stopped by their own PID. Ports: a free ephemeral port, or the first free port
 of $BENCH_PORTS ("7141-7159") when that is set, so a session can keep to its own range.
 Load generators are bounded by timeouts; nothing here kills a process it did not start.
+
+CPU pinning (enable_pinning): servers on the first CPU this process may use, this process and
+every load generator it starts (redis-benchmark, redis-cli) on the others, so the server under
+test never competes with its own load for a core. A BenchServer started while pinning is enabled
+has every thread of its process (/proc/PID/task) moved to the server CPU right after it answers.
+On a 1-CPU machine pinning stays off and everything shares the one CPU.
 """
 import os
 import re
@@ -17,6 +23,45 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from servers import REDIS_BIN, Server  # noqa: E402,F401  (re-exported for the scripts)
 
 _taken = set()  # ports this process handed out; a server may not be listening on them yet
+_pinning = None  # (server_cpus, load_cpus) once enable_pinning() succeeded
+
+
+def cpu_plan():
+    """(server_cpus, load_cpus) as sets, or None when this process may use only one CPU."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    return {cpus[0]}, set(cpus[1:])
+
+
+def enable_pinning():
+    """Pins this process (and so every child it starts later) to the load CPUs and makes every
+    BenchServer started from now on move to the server CPU. Returns the plan, or None (1 CPU).
+    Call it before starting any thread: affinity set here applies to the calling thread."""
+    global _pinning
+    plan = cpu_plan()
+    if plan is None:
+        return None
+    os.sched_setaffinity(0, plan[1])
+    _pinning = plan
+    return plan
+
+
+def pinning():
+    """The active (server_cpus, load_cpus), or None."""
+    return _pinning
+
+
+def pin_process(pid, cpus):
+    """Moves every thread of process pid to cpus; returns how many threads were pinned."""
+    pinned = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            os.sched_setaffinity(int(tid), cpus)
+            pinned += 1
+        except OSError:  # the thread exited meanwhile
+            pass
+    return pinned
 
 
 def free_port():
@@ -47,6 +92,17 @@ class BenchServer(Server):
 
     def __init__(self, binary, extra_args=()):
         super().__init__(binary, extra_args=extra_args, port=free_port())
+        self.pinned_threads = 0
+
+    def start(self, timeout=10.0):
+        super().start(timeout)
+        if _pinning is not None:
+            try:
+                self.pinned_threads = pin_process(self.proc.pid, _pinning[0])
+            except BaseException:
+                self.stop()
+                raise
+        return self
 
     def stop(self):
         super().stop()
@@ -83,9 +139,12 @@ def memory(port):
 
 def redis_benchmark(port, args, timeout=300):
     """Runs `redis-benchmark -p PORT -q ARGS...` (options before any command); the last
-    requests/s it prints, or None (e.g. an unknown command)."""
-    out = subprocess.run(["redis-benchmark", "-p", str(port), "-q"] + list(args),
-                         capture_output=True, text=True, timeout=timeout).stdout
+    requests/s it prints, or None (e.g. an unknown command, or no result within timeout s)."""
+    try:
+        out = subprocess.run(["redis-benchmark", "-p", str(port), "-q"] + list(args),
+                             capture_output=True, text=True, timeout=timeout).stdout
+    except subprocess.TimeoutExpired:  # run() has already killed the child it started
+        return None
     # With -q the last line per test is "NAME: 123.45 requests per second, p50=..."; progress
     # lines are separated by \r.
     rates = re.findall(r"([\d.]+) requests per second", out.replace("\r", "\n"))
