@@ -16,6 +16,7 @@ std::string client_line(const ServerState& server, const Session& s) {
   int64_t now = server.clock.now_ms();
   std::string flags;
   if (s.monitor) flags += 'O';
+  if (s.in_pubsub_mode()) flags += 'P';
   if (s.is_blocked()) flags += 'b';
   if (s.closing) flags += 'A';
   if (s.no_evict) flags += 'e';
@@ -38,9 +39,10 @@ std::string client_line(const ServerState& server, const Session& s) {
   num("idle", (now - s.last_interaction_ms) / 1000);
   field("flags", flags);
   num("db", s.db);
-  num("sub", 0);
-  num("psub", 0);
-  num("ssub", 0);
+  const Subscriptions* subs = s.subscriptions.get();
+  num("sub", subs ? static_cast<int64_t>(subs->channels.size()) : 0);
+  num("psub", subs ? static_cast<int64_t>(subs->patterns.size()) : 0);
+  num("ssub", subs ? static_cast<int64_t>(subs->shard_channels.size()) : 0);
   num("multi", -1);
   num("qbuf", static_cast<int64_t>(s.query_buffer_bytes()));
   num("qbuf-free", 0);
@@ -50,7 +52,7 @@ std::string client_line(const ServerState& server, const Session& s) {
   num("rbp", 16384);
   num("obl", 0);
   num("oll", 0);
-  num("omem", 0);
+  num("omem", static_cast<int64_t>(s.pending_output_bytes()));
   num("tot-mem", 0);
   field("events", "r");
   field("cmd", s.last_command);

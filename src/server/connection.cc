@@ -6,7 +6,10 @@
 
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "cardinal/cmd/dispatcher.h"
+#include "cardinal/cmd/output_limit.h"
 #include "cardinal/server/server.h"
 
 namespace cardinal::server {
@@ -106,6 +109,9 @@ void Connection::on_read(const boost::system::error_code& ec, size_t n) {
   server_.refresh_clock();
   process_input();
   if (closed_) return;
+  // Replies to this client's own commands count toward its output buffer limit too.
+  if (cmd::enforce_output_limit(server_.state().settings(), server_.state().clock.now_ms(), *this))
+    return;
   if (query_buffer_bytes() >
       static_cast<size_t>(server_.state().settings().client_query_buffer_limit)) {
     return close();  // as Redis: the client is dropped without a reply
@@ -137,7 +143,7 @@ void Connection::process_input() {
 }
 
 void Connection::flush() {
-  if (closed_ || writing_) return;
+  if (closed_ || writing_ || output_limit_hit_) return;
   if (output().empty()) {
     if (close_after_write_) close();
     return;
@@ -201,6 +207,19 @@ void Connection::on_unblocked() {
     self->flush();
     self->read_more();
   });
+}
+
+void Connection::close_for_output_limit() {
+  if (output_limit_hit_) return;
+  spdlog::warn("Client id={} addr={} name={} closed for overcoming of output buffer limits.", id(),
+               addr, name);
+  output_limit_hit_ = true;
+  closing = true;
+  close_after_write_ = true;  // run nothing more of its input
+  // Not closed here: this runs inside another client's command (PUBLISH), which may still be
+  // walking a list this client is on.
+  auto self = shared_from_this();
+  boost::asio::post(server_.io(), [self] { self->close(); });
 }
 
 void Connection::request_close() {

@@ -35,6 +35,10 @@ class Connection final : public cmd::Session, public std::enable_shared_from_thi
   void request_flush() override;
   void request_close() override;
   size_t query_buffer_bytes() const override { return in_end_ - in_start_; }
+  size_t pending_output_bytes() const override {
+    return output().size() + (writing_ ? sending_.size() : 0);
+  }
+  void close_for_output_limit() override;
   void arm_block_timeout(int64_t ms) override;
   void on_unblocked() override;
 
@@ -61,6 +65,7 @@ class Connection final : public cmd::Session, public std::enable_shared_from_thi
   bool reading_ = false;
   bool writing_ = false;
   bool close_after_write_ = false;
+  bool output_limit_hit_ = false;  // closing without sending what is pending
   bool closed_ = false;
 };
 
