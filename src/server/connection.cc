@@ -169,8 +169,14 @@ void Connection::on_written(const boost::system::error_code& ec, size_t n) {
 
 void Connection::request_flush() {
   // Called from another client's command; the write starts once that command's batch ends.
+  // One queued flush serves every message a batch of PUBLISHes (or MONITOR lines) adds.
+  if (flush_posted_) return;
+  flush_posted_ = true;
   auto self = shared_from_this();
-  boost::asio::post(server_.io(), [self] { self->flush(); });
+  boost::asio::post(server_.io(), [self] {
+    self->flush_posted_ = false;
+    self->flush();
+  });
 }
 
 void Connection::arm_block_timeout(int64_t ms) {

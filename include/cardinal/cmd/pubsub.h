@@ -14,6 +14,7 @@
 #include "cardinal/cmd/session.h"
 #include "cardinal/config/config.h"
 #include "cardinal/util/clock.h"
+#include "cardinal/util/hash.h"
 
 namespace cardinal::cmd {
 
@@ -45,9 +46,10 @@ class PubSub {
   void for_each_name(PubSubKind kind, const std::function<void(std::string_view)>& fn) const;
 
  private:
+  // Keyed, like every table of client-chosen names, so channel names cannot flood a chain.
   struct Hash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    size_t operator()(std::string_view s) const { return util::hash_bytes(s); }
   };
   // Subscribers in subscription order, which is delivery order.
   using Table = std::unordered_map<std::string, std::vector<Session*>, Hash, std::equal_to<>>;

@@ -66,6 +66,7 @@ class Connection final : public cmd::Session, public std::enable_shared_from_thi
   bool writing_ = false;
   bool close_after_write_ = false;
   bool output_limit_hit_ = false;  // closing without sending what is pending
+  bool flush_posted_ = false;      // a request_flush() is queued; more need not queue again
   bool closed_ = false;
 };
 
