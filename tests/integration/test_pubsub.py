@@ -287,3 +287,23 @@ def test_soft_limit_needs_its_seconds(start_server):
     assert closed_after > 1.0
     slow.read_all_until_closed(timeout=10)
     r.close()
+
+
+def test_subscribers_are_exempt_from_the_idle_timeout(start_server):
+    srv = start_server()
+    r = redis.Redis(host="127.0.0.1", port=srv.port, socket_timeout=20)
+    assert r.config_set("timeout", "1")
+    sub = RawConn(srv.port)
+    assert sub.call("SUBSCRIBE", "idle") == frame("subscribe", "idle", 1)
+    sub3 = RawConn(srv.port)
+    sub3.hello3()
+    assert sub3.call("SSUBSCRIBE", "idle") == frame("ssubscribe", "idle", 1, resp3=True)
+    plain = RawConn(srv.port)
+    assert plain.call("PING") == b"+PONG\r\n"
+    assert plain.read_all_until_closed(timeout=6) == b""  # the idle plain client goes
+    time.sleep(1.5)
+    assert sub.call("PING") == b"*2\r\n$4\r\npong\r\n$0\r\n\r\n"
+    assert sub3.call("PING") == b"+PONG\r\n"
+    r.close()  # idle itself by now; a fresh client publishes
+    assert RawConn(srv.port).call("PUBLISH", "idle", "still here") == b":1\r\n"
+    assert sub.read_reply() == frame("message", "idle", "still here")
