@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cardinal/cmd/families.h"
+#include "cardinal/cmd/output_limit.h"
 #include "cardinal/util/numbers.h"
 #include "helpers.h"
 
@@ -101,14 +102,22 @@ bool known_client_type(std::string_view t) {
   return false;
 }
 
+// TYPE filters of CLIENT LIST and CLIENT KILL; MONITOR clients are normal ones, as in Redis,
+// and no client is a master or a replica yet.
+bool has_client_type(const Session& s, std::string_view type) {
+  if (CommandContext::is(type, "pubsub")) return client_class(s) == config::ClientClass::Pubsub;
+  if (CommandContext::is(type, "normal")) return client_class(s) == config::ClientClass::Normal;
+  return false;
+}
+
 void client_list(CommandContext& ctx) {
   std::vector<uint64_t> ids;
-  bool only_normal_type = true;
+  std::string_view type;
   for (size_t i = 2; i < ctx.argc(); ++i) {
     if (CommandContext::is(ctx.arg(i), "TYPE") && i + 1 < ctx.argc()) {
       std::string_view t = ctx.arg(++i);
       if (!known_client_type(t)) return ctx.error(Errc::UnknownClientType, t);
-      only_normal_type = CommandContext::is(t, "normal");
+      type = t;
     } else if (CommandContext::is(ctx.arg(i), "ID") && i + 1 < ctx.argc()) {
       while (++i < ctx.argc()) {
         int64_t id;
@@ -121,7 +130,7 @@ void client_list(CommandContext& ctx) {
   }
   std::string text;
   for (auto [id, s] : ctx.server.sessions) {
-    if (!only_normal_type) continue;  // every client is a normal client for now
+    if (!type.empty() && !has_client_type(*s, type)) continue;
     if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
     text += client_line(ctx.server, *s);
     text += '\n';
@@ -165,7 +174,8 @@ void client_kill(CommandContext& ctx) {
   }
   int64_t id = 0;
   std::string_view addr, laddr;
-  bool skip_me = true, has_type = false, type_normal = true;
+  bool skip_me = true;
+  std::string_view type;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     std::string_view opt = ctx.arg(i);
     if (i + 1 >= ctx.argc()) return ctx.error(Errc::Syntax);
@@ -174,8 +184,7 @@ void client_kill(CommandContext& ctx) {
       if (!util::parse_i64(val, id) || id < 1) return ctx.error(Errc::ClientIdNotPositive);
     } else if (CommandContext::is(opt, "TYPE")) {
       if (!known_client_type(val)) return ctx.error(Errc::UnknownClientType, val);
-      has_type = true;
-      type_normal = CommandContext::is(val, "normal");
+      type = val;
     } else if (CommandContext::is(opt, "ADDR")) {
       addr = val;
     } else if (CommandContext::is(opt, "LADDR")) {
@@ -199,7 +208,7 @@ void client_kill(CommandContext& ctx) {
     if (id && static_cast<int64_t>(sid) != id) continue;
     if (!addr.empty() && s->addr != addr) continue;
     if (!laddr.empty() && s->laddr != laddr) continue;
-    if (has_type && !type_normal) continue;
+    if (!type.empty() && !has_client_type(*s, type)) continue;
     if (skip_me && s == &ctx.session) continue;
     s->request_close();
     ++killed;

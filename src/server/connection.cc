@@ -231,6 +231,8 @@ void Connection::close_for_output_limit() {
 void Connection::request_close() {
   // A killed client must not be served on the way out (it would take an element with it).
   if (is_blocked()) server_.state().blocking.unblock(*this);
+  // Nor counted by a PUBLISH: Redis frees a killed client at once.
+  server_.state().pubsub.remove(*this);
   closing = true;
   close_after_write_ = true;
   auto self = shared_from_this();

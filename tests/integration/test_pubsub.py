@@ -307,3 +307,28 @@ def test_subscribers_are_exempt_from_the_idle_timeout(start_server):
     r.close()  # idle itself by now; a fresh client publishes
     assert RawConn(srv.port).call("PUBLISH", "idle", "still here") == b":1\r\n"
     assert sub.read_reply() == frame("message", "idle", "still here")
+
+
+def test_client_list_and_kill_by_type_pubsub(raw_conn, r):
+    a = raw_conn()
+    a.call("CLIENT", "SETNAME", "ksub")
+    a.call("SUBSCRIBE", "k")
+    b = raw_conn(resp3=True)
+    b.call("CLIENT", "SETNAME", "ksub3")
+    b.call("PSUBSCRIBE", "k*")
+    m = raw_conn()
+    m.call("CLIENT", "SETNAME", "kmon")
+    assert m.call("MONITOR") == b"+OK\r\n"
+    names = lambda t: sorted(cl["name"] for cl in r.client_list(_type=t))  # noqa: E731
+    assert names("pubsub") == ["ksub", "ksub3"]
+    assert "kmon" in names("normal") and "ksub" not in names("normal")
+    assert names("replica") == [] and names("master") == []
+    killer = raw_conn()
+    killer.send(encode_command("CLIENT", "KILL", "TYPE", "pubsub") +
+                encode_command("PUBLISH", "k", "gone"))
+    assert killer.read_reply() == b":2\r\n"
+    assert killer.read_reply() == b":0\r\n"
+    assert r.pubsub_numpat() == 0
+    a.read_all_until_closed()
+    b.read_all_until_closed()
+    assert m.read_reply().startswith(b"+")  # the monitor lives on
