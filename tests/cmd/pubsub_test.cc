@@ -165,6 +165,10 @@ TEST_CASE("a subscribed RESP2 client may only (un)subscribe, PING, QUIT and RESE
   h("PSUBSCRIBE p*");
   REQUIRE(h("RESET") == Simple("RESET"));
   REQUIRE(h("PING") == Simple("PONG"));
+  // Refused commands count as rejected calls, as an arity error does (GET x three times, GET once).
+  REQUIRE(h("INFO commandstats")
+              .find("cmdstat_get:calls=0,usec=0,usec_per_call=0.00,rejected_calls=4,"
+                    "failed_calls=0\r\n") != std::string::npos);
   REQUIRE(h("PUBSUB NUMPAT") == Int(0));
   REQUIRE(h("PUBSUB SHARDCHANNELS") == Bulks({}));
 }
