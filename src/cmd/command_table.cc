@@ -90,7 +90,11 @@ CommandEntry* CommandTable::find(std::string_view name) {
 void CommandTable::reset_stats() {
   for (auto& [name, entry] : commands_) {
     entry->stats = {};
-    for (auto& [sub_name, sub] : entry->subcommands) sub->stats = {};
+    entry->latency.reset();
+    for (auto& [sub_name, sub] : entry->subcommands) {
+      sub->stats = {};
+      sub->latency.reset();
+    }
   }
 }
 

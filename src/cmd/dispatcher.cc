@@ -71,6 +71,23 @@ void record_slow(ServerState& server, Session& session, std::span<const std::str
                         server.clock.now_ms() / 1000, args, session);
 }
 
+util::LatencyHistogram& histogram_of(CommandEntry& entry) {
+  if (!entry.latency) entry.latency = std::make_unique<util::LatencyHistogram>();
+  return *entry.latency;
+}
+
+// The per-command histogram (latency-tracking) and the latency monitor's "command" or
+// "fast-command" event (latency-monitor-threshold, in whole milliseconds as Redis counts them).
+void record_latency(ServerState& server, CommandEntry& entry, int64_t elapsed_ns) {
+  const config::Settings& s = server.settings();
+  if (s.latency_tracking) histogram_of(entry).record(elapsed_ns);
+  if (s.latency_monitor_threshold > 0) {
+    server.latency.add_if_needed((entry.spec->flags & kFast) ? "fast-command" : "command",
+                                 elapsed_ns / 1'000'000, s.latency_monitor_threshold,
+                                 server.clock.now_ms() / 1000);
+  }
+}
+
 // The only commands a RESP2 client may send while subscribed: its replies are a stream of
 // message arrays then, which an ordinary reply would be mistaken for.
 bool allowed_while_subscribed(std::string_view name) {
@@ -158,7 +175,7 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
 
   session.last_command = spec.name;  // CLIENT INFO shows the command being run
   CommandContext ctx{args, session, server, session.reply(), spec};
-  int64_t start = util::monotonic_us();
+  int64_t start_ns = util::monotonic_ns();
   try {
     spec.handler(ctx);
   } catch (const std::length_error&) {  // a string past the engine's 4 GiB bound
@@ -166,16 +183,20 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   } catch (const std::exception& e) {
     ctx.error(Errc::Internal, e.what());
   }
-  int64_t elapsed = util::monotonic_us() - start;
+  int64_t elapsed_ns = util::monotonic_ns() - start_ns;
+  int64_t elapsed = elapsed_ns / 1000;
 
   ++entry->stats.calls;
   entry->stats.usec += static_cast<uint64_t>(elapsed);
   if (ctx.failed) {
     ++entry->stats.failed_calls;
   }
-  // A command that blocked is logged when it is served (rerun_blocked), as in Redis.
-  if (!(spec.flags & kSkipSlowlog) && !session.is_blocked())
-    record_slow(server, session, args, elapsed);
+  // A command that blocked is timed, logged and sampled when it is served (rerun_blocked), as
+  // in Redis; one that times out never is.
+  if (!session.is_blocked()) {
+    record_latency(server, *entry, elapsed_ns);
+    if (!(spec.flags & kSkipSlowlog)) record_slow(server, session, args, elapsed);
+  }
   ++server.stats.total_commands_processed;
   if (!(spec.flags & (kSkipMonitor | kAdmin))) feed_monitors(server, session, args);
   apply_reply_mode(session, mode_before, output_before);
@@ -186,7 +207,7 @@ bool rerun_blocked(ServerState& server, Session& session) {
   const BlockedCommand& blocked = *session.blocked;
   CommandContext ctx{blocked.views, session, server, session.reply(), *blocked.spec};
   ctx.retrying = true;
-  int64_t start = util::monotonic_us();
+  int64_t start_ns = util::monotonic_ns();
   try {
     blocked.spec->handler(ctx);
   } catch (const std::length_error&) {
@@ -195,7 +216,13 @@ bool rerun_blocked(ServerState& server, Session& session) {
     ctx.error(Errc::Internal, e.what());
   }
   if (ctx.still_blocked) return false;
-  record_slow(server, session, blocked.views, util::monotonic_us() - start);
+  int64_t elapsed_ns = util::monotonic_ns() - start_ns;
+  // Redis counts the call when it blocked and adds the serving run's time now.
+  if (CommandEntry* entry = server.commands.find(blocked.spec->name)) {  // top-level only
+    entry->stats.usec += static_cast<uint64_t>(elapsed_ns / 1000);
+    if (server.settings().latency_tracking) histogram_of(*entry).record(elapsed_ns);
+  }
+  record_slow(server, session, blocked.views, elapsed_ns / 1000);
   return true;
 }
 

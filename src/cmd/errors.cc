@@ -158,6 +158,8 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
     case Errc::SlowlogSubcommandArity:
       return "ERR unknown subcommand or wrong number of arguments for '" + c_str(a, 128) +
              "'. Try SLOWLOG HELP.";
+    case Errc::LatencyNoSamples:
+      return "ERR No samples available for event '" + c_str(a) + "'";
     case Errc::UnblockReason:
       return "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
     case Errc::UnblockedByClient:

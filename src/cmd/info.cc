@@ -240,6 +240,31 @@ void commandstats_section(InfoWriter& w, ServerState& s) {
   }
 }
 
+// One line per command timed since the last CONFIG RESETSTAT: the configured percentiles of its
+// latency histogram in microseconds.
+void latencystats_section(InfoWriter& w, ServerState& s) {
+  w.section("Latencystats");
+  const std::vector<double>& percentiles = s.settings().latency_tracking_info_percentiles;
+  auto emit = [&](const CommandEntry& e) {
+    if (!e.latency) return;
+    std::string line;
+    for (double p : percentiles) {
+      char value[32];
+      std::snprintf(value, sizeof(value), "%.3f",
+                    static_cast<double>(e.latency->value_at_percentile(p)) / 1000.0);
+      line += line.empty() ? "p" : ",p";
+      line += config::format_percentile(p);
+      line += '=';
+      line += value;
+    }
+    w.field("latency_percentiles_usec_" + std::string(e.spec->name), line);
+  };
+  for (const auto& [name, entry] : s.commands.all()) {
+    emit(*entry);
+    for (const auto& [sub_name, sub] : entry->subcommands) emit(*sub);
+  }
+}
+
 void keyspace_section(InfoWriter& w, ServerState& s) {
   w.section("Keyspace");
   for (int i = 0; i < s.keyspace.database_count(); ++i) {
@@ -266,6 +291,7 @@ std::string render_info(ServerState& server, std::span<const std::string_view> s
     } else if (lower == "all" || lower == "everything") {
       wanted.insert(kDefault.begin(), kDefault.end());
       wanted.insert("commandstats");
+      wanted.insert("latencystats");
     } else {
       wanted.insert(lower);
     }
@@ -280,12 +306,13 @@ std::string render_info(ServerState& server, std::span<const std::string_view> s
   if (wanted.contains("replication")) replication_section(w, server);
   if (wanted.contains("cpu")) cpu_section(w);
   if (wanted.contains("modules")) w.section("Modules");
+  if (wanted.contains("commandstats")) commandstats_section(w, server);
   if (wanted.contains("errorstats")) {
     w.section("Errorstats");
     for (const auto& [code, count] : server.error_counts)
       w.field("errorstat_" + code, "count=" + std::to_string(count));
   }
-  if (wanted.contains("commandstats")) commandstats_section(w, server);
+  if (wanted.contains("latencystats")) latencystats_section(w, server);
   if (wanted.contains("cluster")) {
     w.section("Cluster");
     w.field("cluster_enabled", 0);

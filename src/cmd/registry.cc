@@ -11,8 +11,8 @@ std::vector<std::span<const CommandSpec>> command_families() {
           zset_commands(),          zset_range_commands(), zset_algebra_commands(),
           blocking_zset_commands(), expire_commands(),     connection_commands(),
           client_commands(),        server_commands(),     config_commands(),
-          slowlog_commands(),       object_commands(),     introspection_commands(),
-          pubsub_commands()};
+          slowlog_commands(),       latency_commands(),    object_commands(),
+          introspection_commands(), pubsub_commands()};
 }
 
 }  // namespace cardinal::cmd

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cerrno>
 #include <climits>
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -19,7 +21,8 @@ namespace cardinal::config {
 
 namespace {
 
-enum Flags : unsigned { kMutable = 0, kImmutable = 1, kMultiArg = 2 };
+// kRawValue: CONFIG SET hands the value over unsplit (the setter splits it its own way).
+enum Flags : unsigned { kMutable = 0, kImmutable = 1, kMultiArg = 2, kRawValue = 4 };
 
 using Args = std::span<const std::string>;
 using Setter = std::function<std::string(Settings&, Args)>;
@@ -274,6 +277,44 @@ std::vector<Directive> make_directives() {
                      LLONG_MAX));
   d.push_back(
       integer("latency-monitor-threshold", &Settings::latency_monitor_threshold, 0, LLONG_MAX));
+  d.push_back(boolean("latency-tracking", &Settings::latency_tracking));
+  d.push_back({"latency-tracking-info-percentiles",
+               {},
+               kMultiArg | kRawValue,
+               [](Settings& s, Args a) -> std::string {
+                 // CONFIG SET's value is split at every single space, as Redis does: doubled
+                 // spaces make an empty word, which is invalid. "" is the empty list.
+                 std::vector<std::string> words(a.begin(), a.end());
+                 if (words.size() == 1) {
+                   words.clear();
+                   for (std::string_view rest = a[0]; !a[0].empty();) {
+                     size_t sp = rest.find(' ');
+                     words.emplace_back(rest.substr(0, sp));
+                     if (sp == std::string_view::npos) break;
+                     rest.remove_prefix(sp + 1);
+                   }
+                 }
+                 std::vector<double> values;
+                 for (const std::string& word : words) {
+                   double v;
+                   if (!util::parse_double(word, v) || std::isnan(v))
+                     return "Invalid latency-tracking-info-percentiles parameters";
+                   if (v < 0.0 || v > 100.0)
+                     return "latency-tracking-info-percentiles parameters should sit between "
+                            "[0.0,100.0]";
+                   values.push_back(v);
+                 }
+                 s.latency_tracking_info_percentiles = std::move(values);
+                 return "";
+               },
+               [](const Settings& s) {
+                 std::string out;
+                 for (double v : s.latency_tracking_info_percentiles) {
+                   if (!out.empty()) out += ' ';
+                   out += format_percentile(v);
+                 }
+                 return out;
+               }});
   d.push_back(
       integer("slowlog-log-slower-than", &Settings::slowlog_log_slower_than, -1, LLONG_MAX));
   d.push_back(integer("slowlog-max-len", &Settings::slowlog_max_len, 0, LONG_MAX));
@@ -346,8 +387,8 @@ const std::set<std::string, std::less<>>& known_unsupported() {
         "cluster-require-full-coverage cluster-slave-no-failover cluster-slave-validity-factor "
         "crash-log-enabled crash-memcheck-enabled disable-thp dynamic-hz "
         "enable-module-command enable-protected-configs hll-sparse-max-bytes ignore-warnings "
-        "io-threads io-threads-do-reads jemalloc-bg-thread latency-tracking "
-        "latency-tracking-info-percentiles lazyfree-lazy-eviction lazyfree-lazy-expire "
+        "io-threads io-threads-do-reads jemalloc-bg-thread "
+        "lazyfree-lazy-eviction lazyfree-lazy-expire "
         "lazyfree-lazy-server-del lazyfree-lazy-user-del lfu-decay-time lfu-log-factor "
         "list-compress-depth lua-time-limit masterauth masteruser maxmemory-clients "
         "maxmemory-eviction-tenacity maxmemory-samples min-replicas-max-lag "
@@ -541,7 +582,9 @@ std::string Config::set(std::span<const std::string_view> pairs) {
   for (size_t i = 0; i < pairs.size(); i += 2) {
     const Directive* d = targets[i / 2];
     std::vector<std::string> args;
-    if (d->flags & kMultiArg) {
+    if (d->flags & kRawValue) {
+      args.emplace_back(pairs[i + 1]);
+    } else if (d->flags & kMultiArg) {
       auto split = util::split_args(pairs[i + 1]);
       if (!split) {
         roll_back();
@@ -577,6 +620,17 @@ std::vector<std::pair<std::string, std::string>> Config::get(
         }
       }
     }
+  }
+  return out;
+}
+
+std::string format_percentile(double v) {
+  char buf[64];
+  int n = std::snprintf(buf, sizeof(buf), "%f", v);
+  std::string out(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  if (out.find('.') != std::string::npos) {
+    while (!out.empty() && out.back() == '0') out.pop_back();
+    if (!out.empty() && out.back() == '.') out.pop_back();
   }
   return out;
 }

@@ -4,6 +4,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 
 #include <spdlog/spdlog.h>
@@ -46,23 +49,29 @@ std::string format_endpoint(const boost::asio::generic::stream_protocol::endpoin
 }  // namespace
 
 Connection::Connection(Server& server, Socket socket, uint64_t id)
-    : cmd::Session(id), server_(server), socket_(std::move(socket)) {
+    : cmd::Session(id), server_(server) {
   boost::system::error_code ec;
-  auto remote = socket_.remote_endpoint(ec);
+  auto remote = socket.remote_endpoint(ec);
   addr = ec ? "?:0" : format_endpoint(remote);
-  auto local = socket_.local_endpoint(ec);
+  auto local = socket.local_endpoint(ec);
   laddr = ec ? "?:0" : format_endpoint(local);
   unix_socket = !ec && local.data()->sa_family == AF_UNIX;
   if (unix_socket) addr = laddr;
-  fd = socket_.native_handle();
+  // From here on the descriptor is ours: the ClientPoller, not Asio, watches it.
+  socket.non_blocking(true, ec);
+  fd_ = socket.release(ec);
+  fd = fd_;
 }
 
-Connection::~Connection() = default;
+Connection::~Connection() {
+  if (fd_ >= 0) ::close(fd_);
+}
 
 void Connection::start() {
   in_ = std::make_unique_for_overwrite<char[]>(kInitialBuffer);
   in_capacity_ = kInitialBuffer;
-  read_more();
+  if (fd_ < 0 || !server_.poller().add(fd_, *this, true, false)) return close();
+  watching_read_ = true;
 }
 
 void Connection::reserve_input(size_t want) {
@@ -80,8 +89,20 @@ void Connection::reserve_input(size_t want) {
   in_capacity_ = capacity;
 }
 
-void Connection::read_more() {
-  if (closed_ || reading_ || close_after_write_) return;
+void Connection::on_events(uint32_t events) {
+  if (closed_) return;
+  if (events & EPOLLOUT) {
+    flush();
+    if (closed_) return;
+  }
+  if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+    // Not reading any more (a reply-then-close is pending): a hang-up ends it now.
+    if (!watching_read_) return close();
+    read_once();
+  }
+}
+
+void Connection::read_once() {
   size_t want = kReadChunk;
   if (parser_.bytes_wanted() > query_buffer_bytes())
     want = std::max(want, parser_.bytes_wanted() - query_buffer_bytes());
@@ -93,19 +114,14 @@ void Connection::read_more() {
     }
   }
   reserve_input(want);
-  reading_ = true;
-  auto self = shared_from_this();
-  socket_.async_read_some(
-      boost::asio::buffer(in_.get() + in_end_, in_capacity_ - in_end_),
-      [self](const boost::system::error_code& ec, size_t n) { self->on_read(ec, n); });
-}
-
-void Connection::on_read(const boost::system::error_code& ec, size_t n) {
-  reading_ = false;
-  if (closed_) return;
-  if (ec) return close();
-  in_end_ += n;
-  server_.state().stats.total_net_input_bytes += n;
+  ssize_t n = ::recv(fd_, in_.get() + in_end_, in_capacity_ - in_end_, 0);
+  if (n == 0) return close();  // the client hung up
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    return close();
+  }
+  in_end_ += static_cast<size_t>(n);
+  server_.state().stats.total_net_input_bytes += static_cast<uint64_t>(n);
   server_.refresh_clock();
   process_input();
   if (closed_) return;
@@ -117,7 +133,6 @@ void Connection::on_read(const boost::system::error_code& ec, size_t n) {
     return close();  // as Redis: the client is dropped without a reply
   }
   flush();
-  read_more();
 }
 
 void Connection::process_input() {
@@ -143,28 +158,51 @@ void Connection::process_input() {
 }
 
 void Connection::flush() {
-  if (closed_ || writing_ || output_limit_hit_) return;
-  if (output().empty()) {
-    if (close_after_write_) close();
-    return;
+  // Past its output limit: nothing more is sent, the close is on its way.
+  if (closed_ || output_limit_hit_) return;
+  auto send_some = [this](const char* data, size_t size) -> ssize_t {
+    ssize_t n = ::send(fd_, data, size, MSG_NOSIGNAL);
+    if (n >= 0) {
+      server_.state().stats.total_net_output_bytes += static_cast<uint64_t>(n);
+      return n;
+    }
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+  };
+  while (!unsent_.empty()) {  // older replies go first
+    ssize_t n = send_some(unsent_.data() + unsent_offset_, unsent_.size() - unsent_offset_);
+    if (n < 0) return close();
+    if (n == 0) return update_interest();
+    unsent_offset_ += static_cast<size_t>(n);
+    if (unsent_offset_ == unsent_.size()) {
+      unsent_.clear();
+      unsent_offset_ = 0;
+      if (unsent_.capacity() > kKeepSendCapacity) unsent_.shrink_to_fit();
+    }
   }
-  sending_.swap(output());
-  writing_ = true;
-  auto self = shared_from_this();
-  boost::asio::async_write(
-      socket_, boost::asio::buffer(sending_),
-      [self](const boost::system::error_code& ec, size_t n) { self->on_written(ec, n); });
+  std::string& out = output();
+  if (!out.empty()) {
+    ssize_t n = send_some(out.data(), out.size());
+    if (n < 0) return close();
+    if (static_cast<size_t>(n) < out.size()) {
+      unsent_.swap(out);  // keeps the bytes without copying; the session writes into a fresh one
+      unsent_offset_ = static_cast<size_t>(n);
+    } else {
+      out.clear();
+      if (out.capacity() > kKeepSendCapacity) out.shrink_to_fit();
+    }
+  }
+  if (unsent_.empty() && close_after_write_) return close();
+  update_interest();
 }
 
-void Connection::on_written(const boost::system::error_code& ec, size_t n) {
-  writing_ = false;
+void Connection::update_interest() {
   if (closed_) return;
-  if (ec) return close();
-  server_.state().stats.total_net_output_bytes += n;
-  sending_.clear();
-  if (sending_.capacity() > kKeepSendCapacity) sending_.shrink_to_fit();
-  flush();
-  read_more();
+  bool read = !close_after_write_;
+  bool write = !unsent_.empty();
+  if (read == watching_read_ && write == watching_write_) return;
+  watching_read_ = read;
+  watching_write_ = write;
+  server_.poller().modify(fd_, *this, read, write);
 }
 
 void Connection::request_flush() {
@@ -211,7 +249,6 @@ void Connection::on_unblocked() {
     self->process_input();
     if (self->closed_) return;
     self->flush();
-    self->read_more();
   });
 }
 
@@ -241,12 +278,7 @@ void Connection::request_close() {
 
 void Connection::flush_and_close() {
   if (closed_) return;
-  // An in-flight write is abandoned with the loop; only replies not yet handed over are sent.
-  if (!writing_ && !output().empty()) {
-    boost::system::error_code ec;
-    socket_.non_blocking(true, ec);
-    boost::asio::write(socket_, boost::asio::buffer(output()), ec);
-  }
+  flush();  // best effort: whatever the socket takes without blocking
   close();
 }
 
@@ -254,9 +286,12 @@ void Connection::close() {
   if (closed_) return;
   closed_ = true;
   if (block_timer_) block_timer_->cancel();
-  boost::system::error_code ec;
-  socket_.shutdown(Socket::shutdown_both, ec);
-  socket_.close(ec);
+  if (fd_ >= 0) {
+    server_.poller().remove(fd_);
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    fd_ = -1;
+  }
   server_.on_connection_closed(*this);
 }
 

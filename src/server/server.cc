@@ -181,7 +181,11 @@ void Server::cron() {
   int64_t hz = std::max<int64_t>(1, s.hz);
   // Active expiry may use up to a quarter of each tick, as Redis's slow cycle does; rehashing
   // of idle tables gets a fixed millisecond.
+  uint64_t expire_us_before = state_.keyspace.stats().expire_cycle_time_us;
   state_.keyspace.cron(250'000 / hz, 1000, state_.active_expire_enabled);
+  uint64_t expire_us = state_.keyspace.stats().expire_cycle_time_us - expire_us_before;
+  state_.latency.add_if_needed("expire-cycle", static_cast<int64_t>(expire_us / 1000),
+                               s.latency_monitor_threshold, clock_.now_ms() / 1000);
   state_.sample_ops(clock_.now_ms());
   if (s.timeout > 0) {
     int64_t now = clock_.now_ms();

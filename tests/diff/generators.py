@@ -663,9 +663,36 @@ def _client_misc(g):
                    (1, lambda: step(g, "FLUSHALL", *g.rng.choice([[], [b"ASYNC"], [b"sync"], [b"NOW"], [b"SYNC", b"x"]])))])()
 
 
+def _latency(g):
+    # latency-monitor-threshold stays 0 in the stream, so no event ever has samples; histogram
+    # buckets depend on timing, so only commands that are never called are asked for. DOCTOR
+    # and GRAPH's texts are cardinal's own; GRAPH's error is Redis's.
+    percentiles = g.rng.choice([b"50 99 99.9", b"", b"99.99999 0.1234567 1e-7 100 0", b"50  99",
+                                b"101", b"-1", b"abc", b"0x10 12.5", b" 50", b"nan"])
+    return g.pick([
+        (2, lambda: step(g, "LATENCY", g.cased("LATEST"), *g.rng.choice([[], [b"x"]]))),
+        (2, lambda: step(g, "LATENCY", g.cased("HISTORY"), *g.rng.choice([
+            [], [b"command"], [b"fast-command"], [b"expire-cycle"], [b"a", b"b"]]))),
+        (2, lambda: step(g, "LATENCY", g.cased("RESET"), *g.rng.choice([
+            [], [b"command"], [b"command", b"nope", b"command"]]))),
+        (1, lambda: step(g, "LATENCY", g.cased("GRAPH"), *g.rng.choice([
+            [b"command"], [b"x\x00y"], [], [b"a", b"b"]]))),
+        (1, lambda: step(g, "LATENCY", g.cased("HISTOGRAM"), *g.rng.choice([
+            [b"nosuchcommand"], [b"bitop"], [b"config|rewrite", b"nope|x", b"get|x"]]))),
+        (1, lambda: step(g, "LATENCY", *g.rng.choice([[g.cased("HELP")], [b"NOPE"], [],
+                                                      [g.cased("DOCTOR"), b"x"]]))),
+        (2, lambda: step(g, "CONFIG", g.cased("SET"), b"latency-tracking-info-percentiles",
+                         percentiles)),
+        (1, lambda: step(g, "CONFIG", g.cased("SET"), b"latency-tracking",
+                         g.rng.choice([b"yes", b"no", b"maybe"]))),
+        (1, lambda: step(g, "CONFIG", g.cased("GET"), g.rng.choice([
+            b"latency-tracking", b"latency-tracking-info-percentiles"])))])()
+
+
 def connection(g):
     return g.pick([(3, _ping), (3, _echo), (2, _select), (3, _hello), (4, _client_name),
-                   (1, _reset), (1, _time), (2, _command_getkeys), (2, _client_misc)])(g)
+                   (1, _reset), (1, _time), (2, _command_getkeys), (2, _client_misc),
+                   (2, _latency)])(g)
 
 
 # -- errors --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cardinal/cmd/command_spec.h"
+#include "cardinal/util/latency_histogram.h"
 
 namespace cardinal::cmd {
 
@@ -25,6 +26,9 @@ struct CommandStats {
 struct CommandEntry {
   const CommandSpec* spec = nullptr;
   CommandStats stats;
+  // Allocated on the first call timed while latency-tracking is on (20 KiB; most commands are
+  // never called); freed by CONFIG RESETSTAT.
+  std::unique_ptr<util::LatencyHistogram> latency;
   std::map<std::string, std::unique_ptr<CommandEntry>, std::less<>> subcommands;
 
   // Case-insensitive; nullptr when unknown.

@@ -84,6 +84,7 @@ enum class Errc {
   UnblockReason,
   SlowlogCountRange,
   SlowlogSubcommandArity,  // a: subcommand as typed
+  LatencyNoSamples,        // a: event
   ClientSubcommandArity,   // a: subcommand as typed
   UnblockedByClient,       // the reply a client blocked in BLPOP gets from CLIENT UNBLOCK ... ERROR
   TimeoutNotFloat,

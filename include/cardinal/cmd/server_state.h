@@ -12,6 +12,7 @@
 
 #include "cardinal/cmd/blocking.h"
 #include "cardinal/cmd/command_table.h"
+#include "cardinal/cmd/latency_monitor.h"
 #include "cardinal/cmd/pubsub.h"
 #include "cardinal/cmd/session.h"
 #include "cardinal/cmd/slowlog.h"
@@ -51,6 +52,7 @@ class ServerState final : public resp::ErrorSink {
   CommandTable commands;
   ServerStats stats;
   SlowLog slowlog;
+  LatencyMonitor latency;
   std::map<uint64_t, Session*> sessions;  // ordered by id, as CLIENT LIST shows them
   std::vector<Session*> monitors;
   ServerHooks* hooks = nullptr;

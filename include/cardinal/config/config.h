@@ -54,6 +54,8 @@ struct Settings {
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
   int64_t latency_monitor_threshold = 0;
+  bool latency_tracking = true;
+  std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
   int64_t slowlog_log_slower_than = 10000;
   int64_t slowlog_max_len = 128;
   std::string notify_keyspace_events;
@@ -104,6 +106,10 @@ class Config {
   Settings settings_;
   std::vector<std::string> warnings_;
 };
+
+// A percentile as Redis prints it in CONFIG GET and INFO: "%f" without trailing zeros
+// ("99.9", "0.123457", "50").
+std::string format_percentile(double v);
 
 // Parses Redis memory values: "100", "1k" (1000), "1kb" (1024), "1m", "1mb", "1g", "1gb".
 bool parse_memory(std::string_view text, int64_t& out);

@@ -13,6 +13,7 @@
 #include "cardinal/cmd/server_state.h"
 #include "cardinal/config/config.h"
 #include "cardinal/server/asio.h"
+#include "cardinal/server/client_poller.h"
 #include "cardinal/util/clock.h"
 
 namespace cardinal::server {
@@ -33,6 +34,7 @@ class Server final : public cmd::ServerHooks {
 
   cmd::ServerState& state() { return state_; }
   boost::asio::io_context& io() { return io_; }
+  ClientPoller& poller() { return poller_; }
   void on_connection_closed(Connection& c);
   // Called before each batch of commands runs, so they share one reading of the clock.
   void refresh_clock() { clock_.refresh(); }
@@ -51,6 +53,7 @@ class Server final : public cmd::ServerHooks {
   util::CachedClock clock_;
   boost::asio::io_context io_{1};
   cmd::ServerState state_;
+  ClientPoller poller_{io_};  // declared before connections_: they deregister on the way out
   std::vector<std::unique_ptr<Acceptor>> acceptors_;
   std::map<uint64_t, std::shared_ptr<Connection>> connections_;
   boost::asio::steady_timer cron_timer_{io_};

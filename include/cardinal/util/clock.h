@@ -50,5 +50,7 @@ class ManualClock final : public Clock {
 
 // Monotonic microseconds for measuring durations (command latency, time budgets).
 int64_t monotonic_us();
+// The same clock in nanoseconds (per-command latency histograms).
+int64_t monotonic_ns();
 
 }  // namespace cardinal::util
