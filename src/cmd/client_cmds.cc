@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cardinal/cmd/families.h"
+#include "cardinal/cmd/output_limit.h"
 #include "cardinal/util/numbers.h"
 #include "helpers.h"
 
@@ -16,6 +17,7 @@ std::string client_line(const ServerState& server, const Session& s) {
   int64_t now = server.clock.now_ms();
   std::string flags;
   if (s.monitor) flags += 'O';
+  if (s.in_pubsub_mode()) flags += 'P';
   if (s.is_blocked()) flags += 'b';
   if (s.closing) flags += 'A';
   if (s.no_evict) flags += 'e';
@@ -38,9 +40,10 @@ std::string client_line(const ServerState& server, const Session& s) {
   num("idle", (now - s.last_interaction_ms) / 1000);
   field("flags", flags);
   num("db", s.db);
-  num("sub", 0);
-  num("psub", 0);
-  num("ssub", 0);
+  const Subscriptions* subs = s.subscriptions.get();
+  num("sub", subs ? static_cast<int64_t>(subs->channels.size()) : 0);
+  num("psub", subs ? static_cast<int64_t>(subs->patterns.size()) : 0);
+  num("ssub", subs ? static_cast<int64_t>(subs->shard_channels.size()) : 0);
   num("multi", -1);
   num("qbuf", static_cast<int64_t>(s.query_buffer_bytes()));
   num("qbuf-free", 0);
@@ -50,7 +53,7 @@ std::string client_line(const ServerState& server, const Session& s) {
   num("rbp", 16384);
   num("obl", 0);
   num("oll", 0);
-  num("omem", 0);
+  num("omem", static_cast<int64_t>(s.pending_output_bytes()));
   num("tot-mem", 0);
   field("events", "r");
   field("cmd", s.last_command);
@@ -99,14 +102,22 @@ bool known_client_type(std::string_view t) {
   return false;
 }
 
+// TYPE filters of CLIENT LIST and CLIENT KILL; MONITOR clients are normal ones, as in Redis,
+// and no client is a master or a replica yet.
+bool has_client_type(const Session& s, std::string_view type) {
+  if (CommandContext::is(type, "pubsub")) return client_class(s) == config::ClientClass::Pubsub;
+  if (CommandContext::is(type, "normal")) return client_class(s) == config::ClientClass::Normal;
+  return false;
+}
+
 void client_list(CommandContext& ctx) {
   std::vector<uint64_t> ids;
-  bool only_normal_type = true;
+  std::string_view type;
   for (size_t i = 2; i < ctx.argc(); ++i) {
     if (CommandContext::is(ctx.arg(i), "TYPE") && i + 1 < ctx.argc()) {
       std::string_view t = ctx.arg(++i);
       if (!known_client_type(t)) return ctx.error(Errc::UnknownClientType, t);
-      only_normal_type = CommandContext::is(t, "normal");
+      type = t;
     } else if (CommandContext::is(ctx.arg(i), "ID") && i + 1 < ctx.argc()) {
       while (++i < ctx.argc()) {
         int64_t id;
@@ -119,7 +130,7 @@ void client_list(CommandContext& ctx) {
   }
   std::string text;
   for (auto [id, s] : ctx.server.sessions) {
-    if (!only_normal_type) continue;  // every client is a normal client for now
+    if (!type.empty() && !has_client_type(*s, type)) continue;
     if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
     text += client_line(ctx.server, *s);
     text += '\n';
@@ -163,7 +174,8 @@ void client_kill(CommandContext& ctx) {
   }
   int64_t id = 0;
   std::string_view addr, laddr;
-  bool skip_me = true, has_type = false, type_normal = true;
+  bool skip_me = true;
+  std::string_view type;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     std::string_view opt = ctx.arg(i);
     if (i + 1 >= ctx.argc()) return ctx.error(Errc::Syntax);
@@ -172,8 +184,7 @@ void client_kill(CommandContext& ctx) {
       if (!util::parse_i64(val, id) || id < 1) return ctx.error(Errc::ClientIdNotPositive);
     } else if (CommandContext::is(opt, "TYPE")) {
       if (!known_client_type(val)) return ctx.error(Errc::UnknownClientType, val);
-      has_type = true;
-      type_normal = CommandContext::is(val, "normal");
+      type = val;
     } else if (CommandContext::is(opt, "ADDR")) {
       addr = val;
     } else if (CommandContext::is(opt, "LADDR")) {
@@ -197,7 +208,7 @@ void client_kill(CommandContext& ctx) {
     if (id && static_cast<int64_t>(sid) != id) continue;
     if (!addr.empty() && s->addr != addr) continue;
     if (!laddr.empty() && s->laddr != laddr) continue;
-    if (has_type && !type_normal) continue;
+    if (!type.empty() && !has_client_type(*s, type)) continue;
     if (skip_me && s == &ctx.session) continue;
     s->request_close();
     ++killed;

@@ -31,6 +31,13 @@ bool check_credentials(CommandContext& ctx, std::string_view user, std::string_v
 
 void ping(CommandContext& ctx) {
   if (ctx.argc() > 2) return reply_wrong_arity(ctx);
+  // A subscribed RESP2 client reads arrays only, so PING answers in the message shape.
+  if (ctx.session.protocol() == 2 && ctx.session.in_pubsub_mode()) {
+    ctx.reply.array(2);
+    ctx.reply.bulk("pong");
+    ctx.reply.bulk(ctx.argc() == 2 ? ctx.arg(1) : std::string_view{});
+    return;
+  }
   if (ctx.argc() == 2) return ctx.reply.bulk(ctx.arg(1));
   ctx.reply.simple("PONG");
 }
@@ -55,6 +62,7 @@ void reset(CommandContext& ctx) {
     s.monitor = false;
     std::erase(ctx.server.monitors, &s);
   }
+  ctx.server.pubsub.remove(s);  // silently, as Redis does
   s.authenticated = !ctx.server.auth_required();
   ctx.reply.simple("RESET");
 }

@@ -88,6 +88,17 @@ void record_latency(ServerState& server, CommandEntry& entry, int64_t elapsed_ns
   }
 }
 
+// The only commands a RESP2 client may send while subscribed: its replies are a stream of
+// message arrays then, which an ordinary reply would be mistaken for.
+bool allowed_while_subscribed(std::string_view name) {
+  static constexpr std::string_view kAllowed[] = {"subscribe",   "psubscribe",   "ssubscribe",
+                                                  "unsubscribe", "punsubscribe", "sunsubscribe",
+                                                  "ping",        "quit",         "reset"};
+  for (std::string_view a : kAllowed)
+    if (a == name) return true;
+  return false;
+}
+
 void apply_reply_mode(Session& session, ReplyMode before, size_t output_before) {
   auto drop = [&] { session.output().resize(output_before); };
   switch (session.reply_mode) {
@@ -149,6 +160,14 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   const CommandSpec& spec = *entry->spec;
   if (server.auth_required() && !session.authenticated && !(spec.flags & kNoAuth)) {
     session.reply().error(error_text(Errc::NoAuth));
+    ++entry->stats.rejected_calls;
+    apply_reply_mode(session, mode_before, output_before);
+    return;
+  }
+
+  if (session.protocol() == 2 && session.in_pubsub_mode() &&
+      !allowed_while_subscribed(entry->spec->name)) {
+    session.reply().error(error_text(Errc::PubsubContext, spec.name));
     ++entry->stats.rejected_calls;
     apply_reply_mode(session, mode_before, output_before);
     return;

@@ -170,6 +170,13 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
       return "ERR timeout is negative";
     case Errc::NoSuchUser:
       return "ERR No such user '" + c_str(a) + "'";
+    case Errc::PubsubContext:
+      return "ERR Can't execute '" + std::string(a) +
+             "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+             "this context";
+    case Errc::PubsubSubcommandArity:
+      return "ERR unknown subcommand or wrong number of arguments for '" + c_str(a, 128) +
+             "'. Try PUBSUB HELP.";
     case Errc::NoShutdownInProgress:
       return "ERR No shutdown in progress.";
     case Errc::DebugNotAllowed:

@@ -187,8 +187,9 @@ void stats_section(InfoWriter& w, ServerState& s) {
   w.field("evicted_keys", 0);
   w.field("keyspace_hits", ks.keyspace_hits);
   w.field("keyspace_misses", ks.keyspace_misses);
-  w.field("pubsub_channels", 0);
-  w.field("pubsub_patterns", 0);
+  w.field("pubsub_channels", static_cast<uint64_t>(s.pubsub.count(PubSubKind::Channel)));
+  w.field("pubsub_patterns", static_cast<uint64_t>(s.pubsub.count(PubSubKind::Pattern)));
+  w.field("pubsubshard_channels", static_cast<uint64_t>(s.pubsub.count(PubSubKind::Shard)));
   w.field("total_error_replies", s.stats.total_error_replies);
 }
 

@@ -56,7 +56,9 @@ std::vector<std::string_view> acl_categories(const CommandSpec& spec) {
       cats.push_back("@hash");
       break;
     case Group::PubSub:
-      cats.push_back("@pubsub");
+      // As in Redis, the category follows the pubsub flag: the PUBSUB container and
+      // PUBSUB HELP are in the group but not the category.
+      if (spec.flags & kPubsub) cats.push_back("@pubsub");
       break;
     case Group::Connection:
       cats.push_back("@connection");
@@ -103,9 +105,9 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
                          std::string_view find_type) {
       r.map(3);
       r.bulk("flags");
-      r.set(2);
+      r.set(f2.empty() ? 1 : 2);
       r.simple(f1);
-      r.simple(f2);
+      if (!f2.empty()) r.simple(f2);
       r.bulk("begin_search");
       r.map(2);
       r.bulk("type");
@@ -144,9 +146,13 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
       r.bulk("keystep");
       r.integer(1);
     } else {
-      range_spec(spec.keys.first,
-                 spec.keys.last >= 0 ? spec.keys.last - spec.keys.first : spec.keys.last,
-                 spec.keys.step, write ? "RW" : "RO", write ? "update" : "access");
+      int lastkey = spec.keys.last >= 0 ? spec.keys.last - spec.keys.first : spec.keys.last;
+      if (spec.keys.not_key) {
+        range_spec(spec.keys.first, lastkey, spec.keys.step, "not_key", {});
+      } else {
+        range_spec(spec.keys.first, lastkey, spec.keys.step, write ? "RW" : "RO",
+                   write ? "update" : "access");
+      }
     }
   } else {
     r.array(0);
@@ -289,7 +295,7 @@ void command_getkeys(CommandContext& ctx) {
   const CommandSpec& s = *e->spec;
   auto argc = static_cast<int>(target.size());
   // Redis's order: a keyless command is reported as such whatever its argument count.
-  if (s.keys.first <= 0) return ctx.error(Errc::GetkeysNoKeys);
+  if (s.keys.first <= 0 || s.keys.not_key) return ctx.error(Errc::GetkeysNoKeys);
   if ((s.arity > 0 && argc != s.arity) || (s.arity < 0 && argc < -s.arity))
     return ctx.error(Errc::GetkeysInvalidArity);
   std::vector<std::string_view> keys;

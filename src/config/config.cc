@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -120,6 +121,63 @@ std::string join(Args a) {
   std::string out;
   for (size_t i = 0; i < a.size(); ++i) out += (i ? " " : "") + a[i];
   return out;
+}
+
+// A byte count as Redis reads one here: digits (a value past 2^64 saturates) and an optional
+// unit; the product wraps like C's unsigned arithmetic, which CONFIG GET then shows.
+bool parse_unsigned_memory(std::string_view text, uint64_t& out) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  std::string unit = lower(text.substr(digits));
+  static const std::pair<std::string_view, uint64_t> kUnits[] = {
+      {"", 1},        {"b", 1},        {"k", 1000},       {"kb", 1024},
+      {"m", 1000000}, {"mb", 1 << 20}, {"g", 1000000000}, {"gb", 1 << 30}};
+  uint64_t mul = 0;
+  for (auto [name, factor] : kUnits)
+    if (unit == name) mul = factor;
+  if (mul == 0 || digits >= 128) return false;
+  uint64_t v = 0;
+  for (size_t i = 0; i < digits; ++i) {
+    uint64_t d = static_cast<uint64_t>(text[i] - '0');
+    v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+  }
+  out = v * mul;
+  return true;
+}
+
+// "class hard soft seconds ..." for any subset of the classes; all groups are checked before
+// any is applied.
+std::string set_output_buffer_limits(Settings& s, Args a) {
+  if (a.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
+  auto limits = s.client_output_buffer_limit;
+  for (size_t i = 0; i < a.size(); i += 4) {
+    std::string cls = lower(a[i]);
+    ClientClass c;
+    if (cls == "normal") {
+      c = ClientClass::Normal;
+    } else if (cls == "slave" || cls == "replica") {
+      c = ClientClass::Replica;
+    } else if (cls == "pubsub") {
+      c = ClientClass::Pubsub;
+    } else {
+      return "Invalid client class specified in buffer limit configuration.";
+    }
+    OutputBufferLimit l;
+    // The seconds are read as strtoll would: an optional sign, then digits only.
+    const std::string& sec = a[i + 3];
+    char* end = nullptr;
+    errno = 0;
+    long long seconds = std::strtoll(sec.c_str(), &end, 10);
+    if (!parse_unsigned_memory(a[i + 1], l.hard_bytes) ||
+        !parse_unsigned_memory(a[i + 2], l.soft_bytes) || sec.empty() || *end != '\0' ||
+        errno == ERANGE || seconds < 0 || seconds > INT_MAX) {
+      return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+    }
+    l.soft_seconds = seconds;
+    limits[static_cast<size_t>(c)] = l;
+  }
+  s.client_output_buffer_limit = limits;
+  return "";
 }
 
 std::vector<Directive> make_directives() {
@@ -278,13 +336,18 @@ std::vector<Directive> make_directives() {
   d.push_back({"client-output-buffer-limit",
                {},
                kMultiArg,
-               [](Settings& s, Args a) -> std::string {
-                 if (a.size() % 4 != 0)
-                   return "Wrong number of arguments in buffer limit configuration.";
-                 s.client_output_buffer_limit = join(a);
-                 return "";
-               },
-               [](const Settings& s) { return s.client_output_buffer_limit; }});
+               set_output_buffer_limits,
+               [](const Settings& s) {
+                 std::string out;
+                 const char* names[] = {"normal", "slave", "pubsub"};
+                 for (size_t i = 0; i < 3; ++i) {
+                   const OutputBufferLimit& l = s.client_output_buffer_limit[i];
+                   if (i) out += ' ';
+                   out += std::string(names[i]) + ' ' + std::to_string(l.hard_bytes) + ' ' +
+                          std::to_string(l.soft_bytes) + ' ' + std::to_string(l.soft_seconds);
+                 }
+                 return out;
+               }});
   return d;
 }
 

@@ -9,7 +9,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "cardinal/cmd/dispatcher.h"
+#include "cardinal/cmd/output_limit.h"
 #include "cardinal/server/server.h"
 #include "cardinal/util/clock.h"
 
@@ -123,6 +126,9 @@ void Connection::read_once() {
   server_.refresh_clock();
   process_input();
   if (closed_) return;
+  // Replies to this client's own commands count toward its output buffer limit too.
+  if (cmd::enforce_output_limit(server_.state().settings(), server_.state().clock.now_ms(), *this))
+    return;
   if (query_buffer_bytes() >
       static_cast<size_t>(server_.state().settings().client_query_buffer_limit)) {
     return close();  // as Redis: the client is dropped without a reply
@@ -159,7 +165,8 @@ void Connection::process_input() {
 }
 
 void Connection::flush() {
-  if (closed_) return;
+  // Past its output limit: nothing more is sent, the close is on its way.
+  if (closed_ || output_limit_hit_) return;
   auto send_some = [this](const char* data, size_t size) -> ssize_t {
     ssize_t n = ::send(fd_, data, size, MSG_NOSIGNAL);
     if (n >= 0) {
@@ -207,8 +214,14 @@ void Connection::update_interest() {
 
 void Connection::request_flush() {
   // Called from another client's command; the write starts once that command's batch ends.
+  // One queued flush serves every message a batch of PUBLISHes (or MONITOR lines) adds.
+  if (flush_posted_) return;
+  flush_posted_ = true;
   auto self = shared_from_this();
-  boost::asio::post(server_.io(), [self] { self->flush(); });
+  boost::asio::post(server_.io(), [self] {
+    self->flush_posted_ = false;
+    self->flush();
+  });
 }
 
 void Connection::arm_block_timeout(int64_t ms) {
@@ -246,9 +259,24 @@ void Connection::on_unblocked() {
   });
 }
 
+void Connection::close_for_output_limit() {
+  if (output_limit_hit_) return;
+  spdlog::warn("Client id={} addr={} name={} closed for overcoming of output buffer limits.", id(),
+               addr, name);
+  output_limit_hit_ = true;
+  closing = true;
+  close_after_write_ = true;  // run nothing more of its input
+  // Not closed here: this runs inside another client's command (PUBLISH), which may still be
+  // walking a list this client is on.
+  auto self = shared_from_this();
+  boost::asio::post(server_.io(), [self] { self->close(); });
+}
+
 void Connection::request_close() {
   // A killed client must not be served on the way out (it would take an element with it).
   if (is_blocked()) server_.state().blocking.unblock(*this);
+  // Nor counted by a PUBLISH: Redis frees a killed client at once.
+  server_.state().pubsub.remove(*this);
   closing = true;
   close_after_write_ = true;
   auto self = shared_from_this();

@@ -191,8 +191,10 @@ void Server::cron() {
     int64_t now = clock_.now_ms();
     std::vector<std::shared_ptr<Connection>> idle;
     for (auto& [id, c] : connections_) {
-      // Blocked clients are waiting on purpose (their command has its own timeout).
-      if (!c->monitor && !c->is_blocked() && now - c->last_interaction_ms > s.timeout * 1000)
+      // Blocked clients are waiting on purpose (their command has its own timeout), and so
+      // are subscribers, whatever their protocol: Redis exempts both.
+      if (!c->monitor && !c->is_blocked() && !c->in_pubsub_mode() &&
+          now - c->last_interaction_ms > s.timeout * 1000)
         idle.push_back(c);
     }
     for (auto& c : idle) c->close();

@@ -88,6 +88,10 @@ ARITY = {
     "ZLEXCOUNT": 4, "ZREMRANGEBYRANK": 4, "ZREMRANGEBYSCORE": 4, "ZREMRANGEBYLEX": 4,
     "ZUNION": -3, "ZINTER": -3, "ZDIFF": -3, "ZINTERCARD": -3, "ZUNIONSTORE": -4,
     "ZINTERSTORE": -4, "ZDIFFSTORE": -4,
+    # Variadic (un)subscribes only ever get too few arguments from _wrong_arity, so no stream
+    # is left subscribed; COMMAND GETKEYS sees SSUBSCRIBE/SPUBLISH's not_key channels.
+    "SUBSCRIBE": -2, "PSUBSCRIBE": -2, "SSUBSCRIBE": -2, "UNSUBSCRIBE": -1, "PUNSUBSCRIBE": -1,
+    "SUNSUBSCRIBE": -1, "PUBLISH": 3, "SPUBLISH": 3, "PUBSUB": -2,
     # ZRANK/ZREVRANK are left out: cardinal takes 7.2's WITHSCORE, so one extra argument is
     # a syntax error there and an arity error in 7.0.
 }
@@ -1522,16 +1526,131 @@ def zranges(g):
                    (1, _zr_limits), (3, _zr_inspect)])(g)
 
 
+# -- pubsub --------------------------------------------------------------------------------
+
+# Nobody else subscribes during a stream, so PUBLISH counts 0 and PUBSUB lists only what the
+# stream's own connection holds inside a `subscribed` step.
+PUB_CHANNELS = [b"c1", b"news", b"", b"a*b", "é".encode(), b"c\x00\r\n", b"[x]"]
+# Inside a subscribed step: subscribed channels and patterns never match a channel that is
+# published to there (all patterns need a leading 'p'), so a RESP3 PUBLISH never pushes to
+# its own connection and every command has exactly one reply.
+SUB_CHANNELS = [b"s1", b"s2", b"", "é".encode(), b"s\x00\r\n", b"s*"]
+SUB_PATTERNS = [b"p*", b"p?", b"[pq]x", b"p\\*", b"p[", b"p", b"p[^a]*"]
+SHARD_CHANNELS = [b"h1", b"h2", b""]
+SUBSCRIBED_PUBLISH = [b"zz", b"q1", b"x"]
+STEP_SEPARATOR = b"|"
+
+
+def _publish(g):
+    cmd = g.rng.choice(["PUBLISH", "SPUBLISH"])
+    return step(g, cmd, *g.pick([(8, [g.rng.choice(PUB_CHANNELS), g.value()]), (1, []),
+                                 (1, [g.rng.choice(PUB_CHANNELS)]),
+                                 (1, [b"c1", b"m", b"extra"])]))
+
+
+def _pubsub_query(g):
+    sub = g.cased(g.rng.choice(["CHANNELS", "SHARDCHANNELS", "NUMSUB", "SHARDNUMSUB", "NUMPAT",
+                                "HELP"]))
+    upper = sub.upper()
+    if upper in ("CHANNELS", "SHARDCHANNELS"):
+        args = g.pick([(3, []), (4, [g.pattern()]), (1, [b"*", b"x"])])
+    elif upper in ("NUMSUB", "SHARDNUMSUB"):
+        args = [g.rng.choice(PUB_CHANNELS) for _ in range(g.rng.randint(0, 3))]
+    else:
+        args = g.pick([(6, []), (1, [b"x"])])
+    return step(g, "PUBSUB", sub, *args)
+
+
+def _pubsub_errors(g):
+    return step(g, *g.rng.choice([["PUBSUB"], ["PUBSUB", b"FOO"], ["PUBSUB", b"NUMPATX", b"1"],
+                                  ["SUBSCRIBE"], ["PSUBSCRIBE"], ["SSUBSCRIBE"]]))
+
+
+def _unsubscribe_unsubscribed(g):
+    # At most one name: each name gets its own confirmation, and a step reads one reply.
+    cmd = g.rng.choice(["UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE"])
+    return step(g, cmd, *g.pick([(3, []), (2, [g.rng.choice(PUB_CHANNELS)])]))
+
+
+def subscribed_session(call, args):
+    """A subscribe ... unsubscribe sequence on the stream's connection (the commands are the
+    step's arguments, separated by '|'): every reply, in order, with PUBSUB CHANNELS lists
+    sorted (their order is a hash table's)."""
+    commands, current = [], []
+    for a in args:
+        if a == STEP_SEPARATOR:
+            commands.append(current)
+            current = []
+        else:
+            current.append(a)
+    commands.append(current)
+    replies = []
+    for command in commands:
+        reply = call(command)
+        if command[:2] in ([b"PUBSUB", b"CHANNELS"], [b"PUBSUB", b"SHARDCHANNELS"]) and \
+                reply.kind == ARRAY:
+            reply = Reply(ARRAY, tuple(sorted(reply.value)))
+        replies.append(reply)
+    return Reply("subscribed_session", tuple(replies))
+
+
+def _subscribed(g):
+    """Subscribe to a few names one by one, probe what a subscribed client may and may not
+    do (RESP2 refuses most commands; RESP3 allows all), then unsubscribe from every name
+    explicitly and check that nothing is left."""
+    channels = g.rng.sample(SUB_CHANNELS, g.rng.randint(0, 2))
+    patterns = g.rng.sample(SUB_PATTERNS, g.rng.randint(0, 2))
+    shards = g.rng.sample(SHARD_CHANNELS, g.rng.randint(0, 1))
+    if not (channels or patterns or shards):
+        channels = [g.rng.choice(SUB_CHANNELS)]
+    cmds = [[b"SUBSCRIBE", c] for c in channels] + [[b"PSUBSCRIBE", p] for p in patterns] + \
+        [[b"SSUBSCRIBE", s] for s in shards]
+    g.rng.shuffle(cmds)
+    probes = [
+        lambda: [b"PING"], lambda: [b"PING", g.value()], lambda: [b"GET", g.key()],
+        lambda: [b"SET", g.key(), g.value()],
+        lambda: [b"PUBSUB", b"NUMSUB", g.rng.choice(SUB_CHANNELS)],
+        lambda: [b"PUBSUB", b"NUMPAT"], lambda: [b"PUBSUB", b"CHANNELS"],
+        lambda: [b"PUBSUB", b"SHARDCHANNELS"],
+        lambda: [b"PUBLISH", g.rng.choice(SUBSCRIBED_PUBLISH), g.value()],
+        lambda: [b"SPUBLISH", g.rng.choice(SUBSCRIBED_PUBLISH), g.value()],
+        lambda: [b"SUBSCRIBE", (channels or SUB_CHANNELS)[0]],
+        lambda: [b"UNSUBSCRIBE", b"never-subscribed"],
+        lambda: [b"PUNSUBSCRIBE", b"p-never"],
+        lambda: [b"CLIENT", b"GETNAME"], lambda: [b"CLIENT", b"NOPE"], lambda: [b"GET"],
+        lambda: [b"NOSUCHCOMMAND", b"x"], lambda: [b"PING", b"a", b"b"],
+        lambda: [b"ECHO", g.value()], lambda: [b"DBSIZE"],
+    ]
+    for _ in range(g.rng.randint(1, 5)):
+        cmds.insert(g.rng.randint(1, len(cmds)), g.rng.choice(probes)())
+    # Leave nothing behind: a later SUBSCRIBE probe may have re-added a channel.
+    tail = [[b"UNSUBSCRIBE", c] for c in set(channels) | {(channels or SUB_CHANNELS)[0]}]
+    tail += [[b"PUNSUBSCRIBE", p] for p in patterns] + [[b"SUNSUBSCRIBE", s] for s in shards]
+    tail.sort()
+    tail += [[b"UNSUBSCRIBE"], [b"PUNSUBSCRIBE"], [b"SUNSUBSCRIBE"], [b"PING"]]
+    flat = []
+    for c in cmds + tail:
+        if flat:
+            flat.append(STEP_SEPARATOR)
+        flat += c
+    return Step(flat, run=subscribed_session)
+
+
+def pubsub(g):
+    return g.pick([(5, _publish), (5, _pubsub_query), (2, _pubsub_errors),
+                   (2, _unsubscribe_unsubscribed), (3, _subscribed)])(g)
+
+
 # -- streams -------------------------------------------------------------------------------
 
 FAMILIES = {"strings": strings, "keys": keys, "expiry": expiry, "connection": connection,
             "errors": errors, "sets": sets, "hashes": hashes, "lists": lists, "zsets": zsets,
-            "zranges": zranges, "wrongtype": wrongtype}
+            "zranges": zranges, "wrongtype": wrongtype, "pubsub": pubsub}
 FAMILY_WEIGHTS = {"strings": 40, "keys": 25, "expiry": 15, "connection": 8, "errors": 6,
                   "sets": 30, "hashes": 30, "lists": 30, "zsets": 30, "zranges": 30,
-                  "wrongtype": 6}
+                  "wrongtype": 6, "pubsub": 10}
 DEFAULT_FAMILIES = ["strings", "keys", "expiry", "connection", "errors", "sets", "hashes",
-                    "lists", "zsets", "zranges", "wrongtype"]
+                    "lists", "zsets", "zranges", "wrongtype", "pubsub"]
 
 
 def make_stream(seed, index, length, families):

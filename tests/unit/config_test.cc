@@ -328,6 +328,61 @@ TEST_CASE("CONFIG SET value syntax", "[config]") {
   REQUIRE(get_one(c, "maxmemory") == "2147483648");
 }
 
+TEST_CASE("client-output-buffer-limit sets classes independently, as redis-server 7.0",
+          "[config]") {
+  Config c;
+  const std::string def = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+  REQUIRE(get_one(c, "client-output-buffer-limit") == def);
+  // Units, "replica" as an alias, any case, and only the named classes change.
+  REQUIRE(
+      config_set(c, {"client-output-buffer-limit", "pubsub 1mb 2k 5 Replica 1kB 2Gb 00"}).empty());
+  REQUIRE(get_one(c, "client-output-buffer-limit") ==
+          "normal 0 0 0 slave 1024 2147483648 0 pubsub 1048576 2000 5");
+  const auto& pubsub = c.settings().client_output_buffer_limit[2];
+  REQUIRE(pubsub.hard_bytes == 1048576);
+  REQUIRE(pubsub.soft_bytes == 2000);
+  REQUIRE(pubsub.soft_seconds == 5);
+  // Values past 2^64 saturate, and the unit's product wraps, as Redis's strtoull use does.
+  REQUIRE(
+      config_set(c, {"client-output-buffer-limit", "normal 18446744073709551616 b +3"}).empty());
+  REQUIRE(
+      config_set(c, {"client-output-buffer-limit", "pubsub 99999999999gb 1 2147483647"}).empty());
+  REQUIRE(get_one(c, "client-output-buffer-limit") ==
+          "normal 18446744073709551615 0 3 slave 1024 2147483648 0 pubsub "
+          "15140462030378500096 1 2147483647");
+  // Errors leave every class as it was, even a valid group before the bad one.
+  const std::string prefix =
+      "CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - ";
+  const std::string bad_value =
+      prefix + "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+  std::string now = get_one(c, "client-output-buffer-limit");
+  for (const char* v : {"pubsub 1 2 3 normal 1 2 x", "pubsub -1 2 3", "pubsub +5 1 3",
+                        "pubsub 1x 2 3", "pubsub 1 2 -3", "pubsub 1 2 3.5", "pubsub 1 1.5 3",
+                        "pubsub 0x5 1 3", "pubsub 1 1 2147483648", "pubsub 1 1 0x10"}) {
+    INFO(v);
+    REQUIRE(config_set(c, {"client-output-buffer-limit", v}) == bad_value);
+  }
+  REQUIRE(config_set(c, {"client-output-buffer-limit", "master 1 1 1"}) ==
+          prefix + "Invalid client class specified in buffer limit configuration.");
+  REQUIRE(config_set(c, {"client-output-buffer-limit", "pubsub 1 2 3 normal 1 2"}) ==
+          prefix + "Wrong number of arguments in buffer limit configuration.");
+  REQUIRE(config_set(c, {"client-output-buffer-limit", ""}) ==
+          prefix + "Wrong number of arguments in buffer limit configuration.");
+  REQUIRE(get_one(c, "client-output-buffer-limit") == now);
+}
+
+TEST_CASE("client-output-buffer-limit lines in a config file each set their class", "[config]") {
+  Config c;
+  std::string error;
+  REQUIRE(
+      c.load_text("client-output-buffer-limit normal 0 0 0\n"
+                  "client-output-buffer-limit replica 256mb 64mb 60\n"
+                  "client-output-buffer-limit pubsub 32mb 8mb 61\n",
+                  "test.conf", error));
+  REQUIRE(get_one(c, "client-output-buffer-limit") ==
+          "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 61");
+}
+
 TEST_CASE("CONFIG GET matches globs and aliases", "[config]") {
   Config c;
   REQUIRE(config_get(c, {"maxclients"}) ==

@@ -65,6 +65,9 @@ struct KeyRange {
   // With numkeys_at: a single key before the counted ones (ZUNIONSTORE's destination), which
   // COMMAND reports as legacy positions dest dest 1 plus a key spec of its own.
   int dest = 0;
+  // The positions name something that is not a key (SPUBLISH's shard channel): COMMAND INFO
+  // shows them with a "not_key" key spec, and COMMAND GETKEYS reports no keys.
+  bool not_key = false;
 };
 
 struct CommandSpec {

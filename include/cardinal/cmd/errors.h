@@ -90,6 +90,9 @@ enum class Errc {
   TimeoutNotFloat,
   TimeoutNegative,
   NoSuchUser,  // a: user
+  // Pub/Sub.
+  PubsubContext,          // a: command name ("client|list"); RESP2 subscribed clients
+  PubsubSubcommandArity,  // a: subcommand as typed
   // Server and introspection.
   NoShutdownInProgress,
   DebugNotAllowed,

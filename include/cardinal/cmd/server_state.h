@@ -13,6 +13,7 @@
 #include "cardinal/cmd/blocking.h"
 #include "cardinal/cmd/command_table.h"
 #include "cardinal/cmd/latency_monitor.h"
+#include "cardinal/cmd/pubsub.h"
 #include "cardinal/cmd/session.h"
 #include "cardinal/cmd/slowlog.h"
 #include "cardinal/config/config.h"
@@ -47,6 +48,7 @@ class ServerState final : public resp::ErrorSink {
   const util::Clock& clock;
   engine::Keyspace keyspace;
   BlockingRegistry blocking{keyspace};
+  PubSub pubsub{config, clock};
   CommandTable commands;
   ServerStats stats;
   SlowLog slowlog;

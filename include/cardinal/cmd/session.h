@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,14 @@
 namespace cardinal::cmd {
 
 enum class ReplyMode : uint8_t { On, Off, Skip, SkipNext };
+
+// A client's Pub/Sub subscriptions, changed only by PubSub (pubsub.h) together with its own
+// tables. Sorted, so unsubscribing from everything goes in a stable order.
+struct Subscriptions {
+  std::set<std::string, std::less<>> channels;
+  std::set<std::string, std::less<>> patterns;
+  std::set<std::string, std::less<>> shard_channels;
+};
 
 class Session {
  public:
@@ -26,6 +35,7 @@ class Session {
   resp::ReplyWriter& reply() { return writer_; }
   int protocol() const { return writer_.protocol(); }
   std::string& output() { return out_; }
+  const std::string& output() const { return out_; }
 
   // Asks the server to send pending output soon (for replies written outside the client's own
   // command, e.g. MONITOR lines).
@@ -41,7 +51,21 @@ class Session {
   // go on with the client's pipelined commands.
   virtual void on_unblocked() {}
 
+  // Bytes written for this client and not yet sent (client-output-buffer-limit).
+  virtual size_t pending_output_bytes() const { return out_.size(); }
+  // The client passed its output buffer limit: close the connection soon, dropping whatever
+  // is pending, and write nothing more to it.
+  virtual void close_for_output_limit() { closing = true; }
+
   bool is_blocked() const { return blocked != nullptr; }
+  // What (P)SUBSCRIBE and (P)UNSUBSCRIBE count: channels plus patterns.
+  size_t subscription_count() const {
+    return subscriptions ? subscriptions->channels.size() + subscriptions->patterns.size() : 0;
+  }
+  // Any subscription, shard channels included: RESP2 restricts the commands it may send.
+  bool in_pubsub_mode() const {
+    return subscriptions && (subscription_count() + subscriptions->shard_channels.size()) > 0;
+  }
 
   int db = 0;
   bool authenticated = false;
@@ -58,8 +82,10 @@ class Session {
   int fd = -1;
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
-  std::string_view last_command = "NULL";   // CLIENT LIST "cmd=" (a command table name)
-  std::unique_ptr<BlockedCommand> blocked;  // owned by BlockingRegistry's bookkeeping
+  std::string_view last_command = "NULL";        // CLIENT LIST "cmd=" (a command table name)
+  std::unique_ptr<BlockedCommand> blocked;       // owned by BlockingRegistry's bookkeeping
+  std::unique_ptr<Subscriptions> subscriptions;  // created by the first subscription
+  int64_t output_soft_limit_since_ms = 0;        // 0 while under the soft output limit
 
  private:
   uint64_t id_;

@@ -5,6 +5,7 @@
 // warning so real redis.conf files load. Single-threaded: the event-loop thread.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -14,6 +15,15 @@
 #include <vector>
 
 namespace cardinal::config {
+
+// client-output-buffer-limit classes, in the order CONFIG GET lists them.
+enum class ClientClass : uint8_t { Normal, Replica, Pubsub };
+
+struct OutputBufferLimit {
+  uint64_t hard_bytes = 0;
+  uint64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;  // how long the soft limit may be exceeded
+};
 
 struct Settings {
   std::vector<std::string> bind = {"127.0.0.1", "-::1"};
@@ -57,8 +67,9 @@ struct Settings {
   int64_t list_max_listpack_size = -2;
   bool lazyfree_lazy_user_flush = false;
   std::string enable_debug_command = "no";
-  std::string client_output_buffer_limit =
-      "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+  // Indexed by ClientClass. A zero byte limit is no limit.
+  std::array<OutputBufferLimit, 3> client_output_buffer_limit = {
+      {{0, 0, 0}, {268435456, 67108864, 60}, {33554432, 8388608, 60}}};
 };
 
 class Config {

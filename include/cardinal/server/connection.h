@@ -39,6 +39,10 @@ class Connection final : public cmd::Session,
   void request_flush() override;
   void request_close() override;
   size_t query_buffer_bytes() const override { return in_end_ - in_start_; }
+  size_t pending_output_bytes() const override {
+    return output().size() + (unsent_.size() - unsent_offset_);
+  }
+  void close_for_output_limit() override;
   void arm_block_timeout(int64_t ms) override;
   void on_unblocked() override;
 
@@ -68,6 +72,8 @@ class Connection final : public cmd::Session,
   bool watching_read_ = false;
   bool watching_write_ = false;
   bool close_after_write_ = false;
+  bool output_limit_hit_ = false;  // closing without sending what is pending
+  bool flush_posted_ = false;      // a request_flush() is queued; more need not queue again
   bool closed_ = false;
 };
 
