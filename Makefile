@@ -46,14 +46,21 @@ compile-checks: deps-test release
 test: build compile-checks
 	cd $(TEST_DIR) && ctest --output-on-failure -j$(JOBS)
 
-# Benchmarks (not part of `make test`): the Release build, then the results docs/BENCHMARKS.md
-# records. BENCH_N sizes the hash table growth benchmark.
+# Benchmarks (not part of `make test`): the Release build, the hash table growth benchmark, then
+# issue 6's side-by-side suite against Debian's redis-server (throughput, memory, resize latency,
+# SINTER; servers pinned to one CPU, load generators to the other), which writes
+# docs/bench/RESULTS.md, results.json and PNG plots. About 20 minutes on 2 cores; run it on an
+# otherwise idle machine. BENCH_N sizes the hash table benchmark; BENCH_ARGS go to suite.py
+# (e.g. BENCH_ARGS="--quick" or "--only throughput").
 BENCH_N ?= 10000000
-bench: deps-test
+BENCH_ARGS ?=
+BENCH_PKGS := $(TEST_PKGS) python3-matplotlib
+bench:
+	$(call apt_install,$(BENCH_PKGS))
 	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DCARDINAL_TESTS=OFF -DCARDINAL_BENCH=ON $(CMAKE_COMMON)
-	cmake --build $(RELEASE_DIR) -j$(JOBS)
+	cmake --build $(RELEASE_DIR) -j$(JOBS) --target cardinal-server hash_table_bench
 	./$(RELEASE_DIR)/bench/hash_table_bench $(BENCH_N)
-	/usr/bin/python3 bench/e2e/compare.py --cardinal $(RELEASE_DIR)/cardinal-server
+	/usr/bin/python3 bench/e2e/suite.py --cardinal $(RELEASE_DIR)/cardinal-server $(BENCH_ARGS)
 
 clean:
 	rm -rf build
