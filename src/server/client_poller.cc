@@ -13,22 +13,14 @@ uint32_t interest(bool read, bool write) {
   return (read ? EPOLLIN : 0u) | (write ? EPOLLOUT : 0u);
 }
 
-int create_epoll() {
-  int fd = ::epoll_create1(EPOLL_CLOEXEC);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
-  return fd;
-}
-
 }  // namespace
 
-ClientPoller::ClientPoller(boost::asio::io_context& io)
-    : epoll_fd_(create_epoll()), watcher_(io, epoll_fd_) {
-  wait();
+ClientPoller::ClientPoller() : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)) {
+  if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
 }
 
 ClientPoller::~ClientPoller() {
-  boost::system::error_code ec;
-  watcher_.close(ec);  // closes epoll_fd_
+  ::close(epoll_fd_);
 }
 
 bool ClientPoller::add(int fd, Handler& handler, bool read, bool write) {
@@ -49,25 +41,13 @@ void ClientPoller::remove(int fd) {
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
 }
 
-void ClientPoller::stop() {
-  boost::system::error_code ec;
-  watcher_.cancel(ec);
-}
-
-void ClientPoller::wait() {
-  watcher_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                      [this](const boost::system::error_code& ec) {
-                        if (ec) return;  // cancelled: the server is stopping
-                        dispatch();
-                        wait();
-                      });
-}
-
-void ClientPoller::dispatch() {
-  int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), 0);
+int ClientPoller::wait(int timeout_ms) {
+  int n = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
+  if (n < 0) return -1;  // EINTR: a signal arrived
   for (int i = 0; i < n; ++i) {
     static_cast<Handler*>(events_[i].data.ptr)->on_events(events_[i].events);
   }
+  return n;
 }
 
 }  // namespace cardinal::server

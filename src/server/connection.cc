@@ -62,9 +62,11 @@ Connection::Connection(Server& server, Socket socket, uint64_t id)
   socket.non_blocking(true, ec);
   fd_ = socket.release(ec);
   fd = fd_;
+  block_timer_ = server_.no_block_timer();
 }
 
 Connection::~Connection() {
+  disarm_block_timeout();
   if (fd_ >= 0) ::close(fd_);
 }
 
@@ -218,7 +220,7 @@ void Connection::request_flush() {
   if (flush_posted_) return;
   flush_posted_ = true;
   auto self = shared_from_this();
-  boost::asio::post(server_.io(), [self] {
+  server_.defer([self] {
     self->flush_posted_ = false;
     self->flush();
   });
@@ -229,29 +231,30 @@ void Connection::arm_block_timeout(int64_t ms) {
   // nanosecond count cannot hold Redis's largest accepted timeouts anyway.
   constexpr int64_t kForever = int64_t{1'000'000'000'000};
   if (ms >= kForever) return;
-  if (!block_timer_) block_timer_ = std::make_unique<boost::asio::steady_timer>(server_.io());
-  block_timer_->expires_after(std::chrono::milliseconds(ms));
-  std::weak_ptr<Connection> weak = weak_from_this();
-  // A completion already queued when the block ended cannot be cancelled; the generation
-  // keeps it from timing out the client's next blocking command.
-  uint64_t generation = ++block_generation_;
-  block_timer_->async_wait([weak, generation](const boost::system::error_code& ec) {
-    auto self = weak.lock();
-    if (ec || !self || self->closed_ || !self->is_blocked()) return;
-    if (self->block_generation_ != generation) return;
-    self->server_.refresh_clock();
-    self->server_.state().blocking.time_out(*self);
-  });
+  disarm_block_timeout();
+  block_timer_ = server_.add_block_timer(LoopClock::now() + std::chrono::milliseconds(ms), *this);
+}
+
+void Connection::disarm_block_timeout() {
+  if (block_timer_ == server_.no_block_timer()) return;
+  server_.cancel_block_timer(block_timer_);
+  block_timer_ = server_.no_block_timer();
+}
+
+void Connection::on_block_timeout() {
+  block_timer_ = server_.no_block_timer();  // the loop has removed the entry
+  if (closed_ || !is_blocked()) return;
+  server_.refresh_clock();
+  server_.state().blocking.time_out(*this);
 }
 
 void Connection::on_unblocked() {
-  ++block_generation_;
-  if (block_timer_) block_timer_->cancel();
+  disarm_block_timeout();
   // The reply counts as interaction, as in Redis: the idle `timeout` starts again from here.
   last_interaction_ms = server_.state().clock.now_ms();
   // The reply is in the output buffer; commands pipelined behind the blocked one run now.
   auto self = shared_from_this();
-  boost::asio::post(server_.io(), [self] {
+  server_.defer([self] {
     if (self->closed_) return;
     self->process_input();
     if (self->closed_) return;
@@ -269,7 +272,7 @@ void Connection::close_for_output_limit() {
   // Not closed here: this runs inside another client's command (PUBLISH), which may still be
   // walking a list this client is on.
   auto self = shared_from_this();
-  boost::asio::post(server_.io(), [self] { self->close(); });
+  server_.defer([self] { self->close(); });
 }
 
 void Connection::request_close() {
@@ -280,7 +283,7 @@ void Connection::request_close() {
   closing = true;
   close_after_write_ = true;
   auto self = shared_from_this();
-  boost::asio::post(server_.io(), [self] { self->flush(); });
+  server_.defer([self] { self->flush(); });
 }
 
 void Connection::flush_and_close() {
@@ -292,7 +295,7 @@ void Connection::flush_and_close() {
 void Connection::close() {
   if (closed_) return;
   closed_ = true;
-  if (block_timer_) block_timer_->cancel();
+  disarm_block_timeout();
   if (fd_ >= 0) {
     server_.poller().remove(fd_);
     ::shutdown(fd_, SHUT_RDWR);

@@ -67,6 +67,7 @@ bool Server::listen_tcp(const std::string& address, bool optional) {
     return false;
   }
   accept(*acceptor, false);
+  poller_.add(acceptor->native_handle(), listener_wake_, true, false);
   acceptors_.push_back(std::move(acceptor));
   return true;
 }
@@ -86,6 +87,7 @@ bool Server::listen_unix(const std::string& path) {
   if (config_.settings().unixsocketperm != 0)
     ::chmod(path.c_str(), static_cast<mode_t>(config_.settings().unixsocketperm));
   accept(*acceptor, true);
+  poller_.add(acceptor->native_handle(), listener_wake_, true, false);
   acceptors_.push_back(std::move(acceptor));
   return true;
 }
@@ -162,17 +164,36 @@ void Server::on_connection_closed(Connection& c) {
   if (it == connections_.end()) return;
   auto keep = std::move(it->second);
   connections_.erase(it);
-  asio::post(io_, [keep] {});
+  defer([keep] {});
 }
 
-void Server::schedule_cron() {
-  int64_t hz = std::max<int64_t>(1, config_.settings().hz);
-  cron_timer_.expires_after(std::chrono::microseconds(1'000'000 / hz));
-  cron_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || stopping_) return;
-    cron();
-    schedule_cron();
-  });
+void Server::run_deferred() {
+  // Only the tasks queued so far: those they queue wait for the next turn, after new events.
+  std::vector<std::function<void()>> tasks;
+  tasks.swap(deferred_);
+  for (auto& task : tasks) {
+    if (stopping_) return;
+    task();
+  }
+}
+
+int Server::fire_timers() {
+  LoopClock::time_point now = LoopClock::now();
+  while (!block_timers_.empty() && block_timers_.begin()->first <= now) {
+    Connection* c = block_timers_.begin()->second;
+    block_timers_.erase(block_timers_.begin());
+    c->on_block_timeout();
+  }
+  if (now >= next_cron_ && !stopping_) {
+    io_.poll();  // Asio's turn at least once a tick: a signal that arrived mid-batch
+    if (!stopping_) cron();
+    int64_t hz = std::max<int64_t>(1, config_.settings().hz);
+    next_cron_ = now + std::chrono::microseconds(1'000'000 / hz);
+  }
+  LoopClock::time_point next = next_cron_;
+  if (!block_timers_.empty()) next = std::min(next, block_timers_.begin()->first);
+  auto wait = std::chrono::ceil<std::chrono::milliseconds>(next - LoopClock::now());
+  return static_cast<int>(std::max<int64_t>(0, wait.count()));
 }
 
 void Server::cron() {
@@ -206,9 +227,11 @@ void Server::shutdown() {
   stopping_ = true;
   spdlog::warn("User requested shutdown...");
   boost::system::error_code ec;
-  for (auto& a : acceptors_) a->close(ec);
+  for (auto& a : acceptors_) {
+    poller_.remove(a->native_handle());
+    a->close(ec);
+  }
   if (!config_.settings().unixsocket.empty()) ::unlink(config_.settings().unixsocket.c_str());
-  cron_timer_.cancel();
   signals_.cancel();
   std::vector<std::shared_ptr<Connection>> all;
   for (auto& [id, c] : connections_) all.push_back(c);
@@ -223,8 +246,21 @@ void Server::run() {
     spdlog::warn("Received {} scheduling shutdown...", signo == SIGINT ? "SIGINT" : "SIGTERM");
     shutdown();
   });
-  schedule_cron();
-  io_.run();
+  int64_t hz = std::max<int64_t>(1, config_.settings().hz);
+  next_cron_ = LoopClock::now() + std::chrono::microseconds(1'000'000 / hz);
+  bool asio_turn = true;
+  while (!stopping_) {
+    if (asio_turn) io_.poll();
+    run_deferred();
+    if (stopping_) break;
+    int timeout_ms = fire_timers();
+    run_deferred();
+    if (stopping_) break;
+    if (!deferred_.empty()) timeout_ms = 0;
+    listener_ready_ = false;
+    int events = poller_.wait(timeout_ms);
+    asio_turn = events < 0 || listener_ready_;  // a signal, or a connection to accept
+  }
 }
 
 }  // namespace cardinal::server

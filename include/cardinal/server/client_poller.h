@@ -1,17 +1,16 @@
-// ClientPoller: readiness for client sockets from one level-triggered epoll set, which the
-// io_context watches as a single descriptor. A client is read only when the kernel says it has
-// data: Asio's socket operations try every read at once, and in request-reply traffic that read
-// fails with EAGAIN on every round trip (one wasted syscall per request). One wake-up serves all
-// ready clients; a handler must stay alive until the batch it is in has been dispatched (the
-// server defers destroying closed connections). Event-loop thread only.
+// ClientPoller: the event loop's blocking wait — one level-triggered epoll set holding every
+// client socket, plus the listening sockets as wake-up sources for Asio. A client is read only
+// when the kernel says it has data (Asio's socket operations try every read at once, which in
+// request-reply traffic fails with EAGAIN on every round trip), and one epoll_wait serves all
+// ready clients, so a request costs epoll_wait + recv + send as in Redis. A handler must stay
+// alive until the batch it is in has been dispatched (the server defers destroying closed
+// connections). Event-loop thread only.
 #pragma once
 
 #include <sys/epoll.h>
 
 #include <array>
 #include <cstdint>
-
-#include "cardinal/server/asio.h"
 
 namespace cardinal::server {
 
@@ -26,7 +25,7 @@ class ClientPoller {
     ~Handler() = default;
   };
 
-  explicit ClientPoller(boost::asio::io_context& io);
+  ClientPoller();
   ~ClientPoller();
   ClientPoller(const ClientPoller&) = delete;
   ClientPoller& operator=(const ClientPoller&) = delete;
@@ -37,15 +36,12 @@ class ClientPoller {
   void modify(int fd, Handler& handler, bool read, bool write);
   // Stops watching `fd` (before it is closed).
   void remove(int fd);
-  // Stops waiting for readiness (server shutdown).
-  void stop();
+  // Waits up to `timeout_ms` (-1: no limit) and dispatches what is ready. Returns the number
+  // of events, or -1 when a signal interrupted the wait.
+  int wait(int timeout_ms);
 
  private:
-  void wait();
-  void dispatch();
-
   int epoll_fd_;
-  boost::asio::posix::stream_descriptor watcher_;
   std::array<epoll_event, 256> events_{};
 };
 

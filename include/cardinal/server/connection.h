@@ -15,6 +15,7 @@
 #include "cardinal/resp/parser.h"
 #include "cardinal/server/asio.h"
 #include "cardinal/server/client_poller.h"
+#include "cardinal/server/server.h"
 
 namespace cardinal::server {
 
@@ -45,6 +46,8 @@ class Connection final : public cmd::Session,
   void close_for_output_limit() override;
   void arm_block_timeout(int64_t ms) override;
   void on_unblocked() override;
+  // The loop found this connection's block deadline passed (and removed it).
+  void on_block_timeout();
 
  private:
   void read_once();
@@ -64,9 +67,9 @@ class Connection final : public cmd::Session,
   size_t in_start_ = 0;  // first unconsumed byte
   size_t in_end_ = 0;    // one past the last received byte
   resp::RequestParser parser_;
-  // Created by the first blocking command that has a timeout.
-  std::unique_ptr<boost::asio::steady_timer> block_timer_;
-  uint64_t block_generation_ = 0;
+  void disarm_block_timeout();
+  // This connection's entry in the server's block timers, or no_block_timer().
+  BlockTimers::iterator block_timer_;
   std::string unsent_;  // a reply batch the socket took only part of
   size_t unsent_offset_ = 0;
   bool watching_read_ = false;

@@ -1,10 +1,14 @@
 // Server: owns the event loop and everything on it — listeners, connections, the periodic
-// cron (active expiry, rehashing, idle timeouts) and signal handling — plus the ServerState that
-// commands act on. One io_context thread runs it all, so data needs no locks.
-// Construct, then run() on the thread that will own the data.
+// cron (active expiry, rehashing, idle timeouts), blocked clients' timeouts and signal handling —
+// plus the ServerState that commands act on. The loop blocks in the ClientPoller; Asio accepts
+// connections and handles signals, and gets a turn (io_context::poll) when a listener is ready,
+// a signal interrupted the wait, or the cron ticks. One thread runs it all, so data needs no
+// locks. Construct, then run() on the thread that will own the data.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -19,6 +23,9 @@
 namespace cardinal::server {
 
 class Connection;
+using LoopClock = std::chrono::steady_clock;
+// Blocked clients' deadlines, soonest first; a connection holds the iterator of its own entry.
+using BlockTimers = std::multimap<LoopClock::time_point, Connection*>;
 
 class Server final : public cmd::ServerHooks {
  public:
@@ -35,6 +42,14 @@ class Server final : public cmd::ServerHooks {
   cmd::ServerState& state() { return state_; }
   boost::asio::io_context& io() { return io_; }
   ClientPoller& poller() { return poller_; }
+  // Runs `task` after the current batch of events (closing, flushing or resuming connections
+  // from inside another client's command).
+  void defer(std::function<void()> task) { deferred_.push_back(std::move(task)); }
+  BlockTimers::iterator add_block_timer(LoopClock::time_point when, Connection& c) {
+    return block_timers_.emplace(when, &c);
+  }
+  void cancel_block_timer(BlockTimers::iterator it) { block_timers_.erase(it); }
+  BlockTimers::iterator no_block_timer() { return block_timers_.end(); }
   void on_connection_closed(Connection& c);
   // Called before each batch of commands runs, so they share one reading of the clock.
   void refresh_clock() { clock_.refresh(); }
@@ -46,17 +61,28 @@ class Server final : public cmd::ServerHooks {
   bool listen_unix(const std::string& path);
   void accept(Acceptor& acceptor, bool is_unix);
   void admit(boost::asio::generic::stream_protocol::socket socket, bool is_unix);
-  void schedule_cron();
   void cron();
+  void run_deferred();
+  // Fires due block timeouts and the cron; returns milliseconds until the next one is due.
+  int fire_timers();
 
   config::Config& config_;
   util::CachedClock clock_;
   boost::asio::io_context io_{1};
   cmd::ServerState state_;
-  ClientPoller poller_{io_};  // declared before connections_: they deregister on the way out
+  ClientPoller poller_;  // declared before connections_: they deregister on the way out
+  BlockTimers block_timers_;
+  std::vector<std::function<void()>> deferred_;
+  LoopClock::time_point next_cron_;
+  bool listener_ready_ = false;
+  // A listening socket in the poller: readiness means Asio has a connection to accept.
+  struct ListenerWake final : ClientPoller::Handler {
+    bool& ready;
+    explicit ListenerWake(bool& r) : ready(r) {}
+    void on_events(uint32_t) override { ready = true; }
+  } listener_wake_{listener_ready_};
   std::vector<std::unique_ptr<Acceptor>> acceptors_;
   std::map<uint64_t, std::shared_ptr<Connection>> connections_;
-  boost::asio::steady_timer cron_timer_{io_};
   boost::asio::signal_set signals_{io_};
   bool stopping_ = false;
 };
