@@ -405,8 +405,8 @@ TEST_CASE("HashTable grows across BucketArray segments and frees them while reha
   constexpr size_t kSegmentBytes = Segments::kSegmentSize * sizeof(void*);
   Map m;
   std::mt19937_64 rng(41);
-  // 65536 elements fill 2 segments of 32768 buckets; one more starts a resize to 4 segments.
-  constexpr uint64_t kFull = 65'536;
+  // 2 segments' worth of elements fill 2 segments; one more starts a resize to 4 segments.
+  constexpr uint64_t kFull = 2 * Segments::kSegmentSize;
   for (uint64_t i = 0; i < kFull; ++i) insert(m, key_of(i), i);
   while (m.rehash(1000)) {
   }

@@ -4,7 +4,7 @@
 // erase and random pick moves a bounded number of buckets (at most one chain plus ten empty
 // buckets) and the server timer finishes idle tables through the RehashRegistry, so no single
 // request pays for a whole rehash. Buckets live in a BucketArray, so no resize allocates more
-// than one 256 KiB segment at a time.
+// than one 4 KiB segment at a time (plus the segment directory).
 //
 // Traits: `using Node`; `static Node*& next(Node&)` (the chain link inside the node);
 // `static std::string_view key(const Node&)`; `static void destroy(Node*)` (frees a node the
