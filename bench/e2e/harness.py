@@ -151,6 +151,26 @@ def redis_benchmark(port, args, timeout=300):
     return float(rates[-1]) if rates else None
 
 
+def cpu_ns(pid):
+    """CPU time the process has used so far, in nanoseconds (the sum over its threads of
+    /proc/PID/task/TID/schedstat's first field: far finer than the 10 ms ticks of /proc/PID/stat)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # a thread that ended meanwhile
+    return total
+
+
+def with_cpu(pid, run):
+    """(run()'s result, CPU nanoseconds process pid used meanwhile)."""
+    before = cpu_ns(pid)
+    result = run()
+    return result, cpu_ns(pid) - before
+
+
 def interleaved(run_a, run_b, rounds):
     """Calls run_a(), run_b() alternately `rounds` times each (A B A B ...); both result lists."""
     a, b = [], []

@@ -48,7 +48,8 @@ import compare
 import memory
 import resize_latency
 import sinter
-from harness import REDIS_BIN, BenchServer, enable_pinning, interleaved, median, redis_benchmark
+from harness import (REDIS_BIN, BenchServer, enable_pinning, interleaved, median, redis_benchmark,
+                     with_cpu)
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SECTIONS = ("throughput", "memory", "resize", "sinter")
@@ -99,11 +100,18 @@ def run_throughput(cardinal, reference, sizes, rounds, results):
             for pipeline in PIPELINES:
                 for test in compare.TESTS:
                     n = requests_for(test, pipeline, size, sizes)
-                    ca, cb = interleaved(
-                        lambda: compare.bench_once(a.port, test, pipeline, n, 50, size),
-                        lambda: compare.bench_once(b.port, test, pipeline, n, 50, size), rounds)
+                    # Each run also records the server's CPU time: where one redis-benchmark
+                    # thread is the bottleneck (-P 1), requests/s cannot show which server does
+                    # less work per request, CPU microseconds per request can.
+                    ra, rb = interleaved(
+                        lambda: with_cpu(a.proc.pid, lambda: compare.bench_once(a.port, test, pipeline, n, 50, size)),
+                        lambda: with_cpu(b.proc.pid, lambda: compare.bench_once(b.port, test, pipeline, n, 50, size)),
+                        rounds)
+                    ca, cb = [x[0] for x in ra], [x[0] for x in rb]
                     row = {"test": test, "pipeline": pipeline, "size": size, "requests": n,
-                           "cardinal": ca, "redis": cb}
+                           "cardinal": ca, "redis": cb,
+                           "cardinal_cpu_us": [x[1] / 1000 / n for x in ra],
+                           "redis_cpu_us": [x[1] / 1000 / n for x in rb]}
                     rows.append(row)
                     ok = None not in ca and None not in cb
                     log(f"  throughput {test:>10} -P {pipeline:<2} -d {size:<4} n={n:<7} " +
@@ -226,6 +234,18 @@ def throughput_summary(rows):
     return {k: gmean(v) for k, v in groups.items()}
 
 
+def cpu_summary(rows):
+    """{(pipeline, size or None): geomean of cardinal/redis server CPU per request}."""
+    groups = {}
+    for r in rows:
+        if not r.get("cardinal_cpu_us") or None in r["cardinal"] or None in r["redis"]:
+            continue
+        ratio = median(r["cardinal_cpu_us"]) / median(r["redis_cpu_us"])
+        groups.setdefault((r["pipeline"], r["size"]), []).append(ratio)
+        groups.setdefault((r["pipeline"], None), []).append(ratio)
+    return {k: gmean(v) for k, v in groups.items()}
+
+
 def spread(row):
     """Half the range of the rounds relative to the median, in percent, the larger of both sides."""
     return max(100 * (max(v) - min(v)) / 2 / median(v) for v in (row["cardinal"], row["redis"]))
@@ -292,15 +312,19 @@ def report(opts, sizes, results, env, started, finished, plots, errors):
         g = throughput_summary(rows)
         sec("## Throughput")
         sec("")
+        cpu = cpu_summary(rows)
         sec(f"redis-benchmark -c 50 -r 100000 -P 1 / -P 16 -d 3 / -d 1024, one test per run (`-t NAME -n N`), "
             f"{opts.rounds} interleaved rounds (A B A B ...), median requests/s; ratio = cardinal/redis; spread = "
-            "the larger of the two servers' (max - min) / 2 / median over the rounds, a measure of the noise.")
+            "the larger of the two servers' (max - min) / 2 / median over the rounds, a measure of the noise. "
+            "CPU us/req: the server process's CPU time during the run (from /proc schedstat) divided by the "
+            "requests, median over the rounds; cpu ratio = cardinal/redis (below 1: cardinal does less work "
+            "per request).")
         sec("")
         for size in SIZES:
             sec(f"### Values of {size} bytes")
             sec("")
-            sec("| test | -P | -n | cardinal rps | redis rps | ratio | spread |")
-            sec("|---|---|---|---|---|---|---|")
+            sec("| test | -P | -n | cardinal rps | redis rps | ratio | spread | cardinal CPU us/req | redis CPU us/req | cpu ratio |")
+            sec("|---|---|---|---|---|---|---|---|---|---|")
             for pipeline in PIPELINES:
                 for r in rows:
                     if r["size"] != size or r["pipeline"] != pipeline:
@@ -309,18 +333,23 @@ def report(opts, sizes, results, env, started, finished, plots, errors):
                         sec(f"| {r['test']} | {pipeline} | {r['requests']:,} | n/a | n/a | (failed) | |")
                         continue
                     c, rd = median(r["cardinal"]), median(r["redis"])
+                    cpu_cells = " | | |"
+                    if r.get("cardinal_cpu_us"):
+                        cc, cr = median(r["cardinal_cpu_us"]), median(r["redis_cpu_us"])
+                        cpu_cells = f" {cc:.2f} | {cr:.2f} | {cc / cr:.2f} |"
                     sec(f"| {r['test']} | {pipeline} | {r['requests']:,} | {c:,.0f} | {rd:,.0f} | {c / rd:.2f} | "
-                        f"±{spread(r):.0f}% |")
+                        f"±{spread(r):.0f}% |" + cpu_cells)
                 if g.get((pipeline, size)) is not None:
-                    sec(f"| **geomean** | {pipeline} | | | | **{g[(pipeline, size)]:.2f}** | |")
+                    sec(f"| **geomean** | {pipeline} | | | | **{g[(pipeline, size)]:.2f}** | | | | "
+                        f"**{fmt_num(cpu.get((pipeline, size)), '.2f')}** |")
             sec("")
         sec("Geometric mean of the ratios:")
         sec("")
-        sec("| -P | 3 bytes | 1 KB | both sizes |")
-        sec("|---|---|---|---|")
+        sec("| -P | 3 bytes | 1 KB | both sizes | server CPU per request, both sizes |")
+        sec("|---|---|---|---|---|")
         for pipeline in PIPELINES:
             sec(f"| {pipeline} | {fmt_num(g.get((pipeline, 3)), '.2f')} | {fmt_num(g.get((pipeline, 1024)), '.2f')} | "
-                f"**{fmt_num(g.get((pipeline, None)), '.2f')}** |")
+                f"**{fmt_num(g.get((pipeline, None)), '.2f')}** | {fmt_num(cpu.get((pipeline, None)), '.2f')}x |")
         sec("")
         if "throughput" in plots:
             sec(f"![throughput ratios]({plots['throughput']})")
