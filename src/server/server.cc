@@ -177,6 +177,10 @@ void Server::run_deferred() {
   }
 }
 
+LoopClock::duration Server::cron_period() const {
+  return std::chrono::microseconds(1'000'000 / std::max<int64_t>(1, config_.settings().hz));
+}
+
 int Server::fire_timers() {
   LoopClock::time_point now = LoopClock::now();
   while (!block_timers_.empty() && block_timers_.begin()->first <= now) {
@@ -187,8 +191,7 @@ int Server::fire_timers() {
   if (now >= next_cron_ && !stopping_) {
     io_.poll();  // Asio's turn at least once a tick: a signal that arrived mid-batch
     if (!stopping_) cron();
-    int64_t hz = std::max<int64_t>(1, config_.settings().hz);
-    next_cron_ = now + std::chrono::microseconds(1'000'000 / hz);
+    next_cron_ = now + cron_period();
   }
   LoopClock::time_point next = next_cron_;
   if (!block_timers_.empty()) next = std::min(next, block_timers_.begin()->first);
@@ -246,8 +249,7 @@ void Server::run() {
     spdlog::warn("Received {} scheduling shutdown...", signo == SIGINT ? "SIGINT" : "SIGTERM");
     shutdown();
   });
-  int64_t hz = std::max<int64_t>(1, config_.settings().hz);
-  next_cron_ = LoopClock::now() + std::chrono::microseconds(1'000'000 / hz);
+  next_cron_ = LoopClock::now() + cron_period();
   bool asio_turn = true;
   while (!stopping_) {
     if (asio_turn) io_.poll();

@@ -62,6 +62,7 @@ class Server final : public cmd::ServerHooks {
   void accept(Acceptor& acceptor, bool is_unix);
   void admit(boost::asio::generic::stream_protocol::socket socket, bool is_unix);
   void cron();
+  LoopClock::duration cron_period() const;  // 1/hz
   void run_deferred();
   // Fires due block timeouts and the cron; returns milliseconds until the next one is due.
   int fire_timers();
