@@ -21,6 +21,7 @@ std::string client_line(const ServerState& server, const Session& s) {
   if (s.is_blocked()) flags += 'b';
   if (s.closing) flags += 'A';
   if (s.no_evict) flags += 'e';
+  if (s.transaction) flags += 'x';
   if (flags.empty()) flags.push_back('N');  // not `= "N"`: g++ 12 -O2 -Wrestrict false positive
   std::string line;
   line.reserve(256);
@@ -44,7 +45,7 @@ std::string client_line(const ServerState& server, const Session& s) {
   num("sub", subs ? static_cast<int64_t>(subs->channels.size()) : 0);
   num("psub", subs ? static_cast<int64_t>(subs->patterns.size()) : 0);
   num("ssub", subs ? static_cast<int64_t>(subs->shard_channels.size()) : 0);
-  num("multi", -1);
+  num("multi", s.transaction ? static_cast<int64_t>(s.transaction->queued.size()) : -1);
   num("qbuf", static_cast<int64_t>(s.query_buffer_bytes()));
   num("qbuf-free", 0);
   num("argv-mem", 0);

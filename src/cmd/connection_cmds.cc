@@ -63,6 +63,7 @@ void reset(CommandContext& ctx) {
     std::erase(ctx.server.monitors, &s);
   }
   ctx.server.pubsub.remove(s);  // silently, as Redis does
+  s.transaction.reset();        // discards a MULTI in progress
   s.authenticated = !ctx.server.auth_required();
   ctx.reply.simple("RESET");
 }

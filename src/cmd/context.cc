@@ -19,6 +19,12 @@ bool CommandContext::parse_double(std::string_view text, double& out) {
 }
 
 void CommandContext::block_on(std::span<const std::string_view> keys, int64_t timeout_ms) {
+  if (session.in_exec()) {
+    // A transaction cannot wait: the command answers as if it had timed out. BLMOVE and
+    // BRPOPLPUSH answer a null bulk here, the others a null array, as Redis does.
+    if (spec.name == "blmove" || spec.name == "brpoplpush") return reply.null();
+    return reply.null_array();
+  }
   if (retrying) {
     still_blocked = true;
     return;

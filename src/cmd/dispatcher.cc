@@ -32,10 +32,6 @@ void reply_unknown_command(Session& session, std::span<const std::string_view> a
   session.reply().error(error_text(Errc::UnknownCommand, args[0], preview));
 }
 
-void reply_arity(Session& session, const CommandSpec& spec) {
-  session.reply().error(error_text(Errc::WrongArity, spec.name));
-}
-
 bool arity_ok(const CommandSpec& spec, size_t argc) {
   return spec.arity >= 0 ? argc == static_cast<size_t>(spec.arity)
                          : argc >= static_cast<size_t>(-spec.arity);
@@ -99,6 +95,39 @@ bool allowed_while_subscribed(std::string_view name) {
   return false;
 }
 
+// The commands MULTI does not queue: the transaction's own and the connection-level ones.
+bool runs_inside_multi(std::string_view name) {
+  static constexpr std::string_view kDirect[] = {"exec",  "discard", "multi",
+                                                 "watch", "quit",    "reset"};
+  for (std::string_view d : kDirect)
+    if (d == name) return true;
+  return false;
+}
+
+void apply_reply_mode(Session& session, ReplyMode before, size_t output_before);
+
+// A command refused before it ran (unknown, arity, NOAUTH, context), its error already
+// written: inside MULTI, EXEC will answer EXECABORT, as in Redis.
+void reject(Session& session, ReplyMode mode_before, size_t output_before) {
+  if (session.in_multi()) session.transaction->aborted = true;
+  apply_reply_mode(session, mode_before, output_before);
+}
+
+// Replies `text` for a known command refused before it ran. A refused EXEC discards the
+// transaction, MULTI or not, and says so the way Redis does.
+void refuse(Session& session, CommandEntry& entry, std::string text, ReplyMode mode_before,
+            size_t output_before) {
+  ++entry.stats.rejected_calls;
+  if (entry.spec->name == "exec") {
+    session.transaction.reset();
+    std::string_view reason = text;
+    if (reason.starts_with("ERR ")) reason.remove_prefix(4);  // other codes stay (NOAUTH ...)
+    text = "EXECABORT Transaction discarded because of: " + std::string(reason);
+  }
+  session.reply().error(text);
+  reject(session, mode_before, output_before);
+}
+
 void apply_reply_mode(Session& session, ReplyMode before, size_t output_before) {
   auto drop = [&] { session.output().resize(output_before); };
   switch (session.reply_mode) {
@@ -131,13 +160,12 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   CommandEntry* entry = server.commands.find(args[0]);
   if (!entry) {
     reply_unknown_command(session, args);
-    apply_reply_mode(session, mode_before, output_before);
+    reject(session, mode_before, output_before);
     return;
   }
   if (!arity_ok(*entry->spec, args.size())) {
-    reply_arity(session, *entry->spec);
-    ++entry->stats.rejected_calls;
-    apply_reply_mode(session, mode_before, output_before);
+    refuse(session, *entry, error_text(Errc::WrongArity, entry->spec->name), mode_before,
+           output_before);
     return;
   }
   if (!entry->subcommands.empty() && args.size() >= 2) {
@@ -146,29 +174,35 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
       std::string upper(entry->spec->name);
       for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       session.reply().error(error_text(Errc::UnknownSubcommand, args[1], upper));
-      apply_reply_mode(session, mode_before, output_before);
+      reject(session, mode_before, output_before);
       return;
     }
     entry = sub;
     if (!arity_ok(*entry->spec, args.size())) {
-      reply_arity(session, *entry->spec);
-      ++entry->stats.rejected_calls;
-      apply_reply_mode(session, mode_before, output_before);
+      refuse(session, *entry, error_text(Errc::WrongArity, entry->spec->name), mode_before,
+             output_before);
       return;
     }
   }
   const CommandSpec& spec = *entry->spec;
   if (server.auth_required() && !session.authenticated && !(spec.flags & kNoAuth)) {
-    session.reply().error(error_text(Errc::NoAuth));
-    ++entry->stats.rejected_calls;
-    apply_reply_mode(session, mode_before, output_before);
+    refuse(session, *entry, error_text(Errc::NoAuth), mode_before, output_before);
     return;
   }
 
   if (session.protocol() == 2 && session.in_pubsub_mode() &&
       !allowed_while_subscribed(entry->spec->name)) {
-    session.reply().error(error_text(Errc::PubsubContext, spec.name));
-    ++entry->stats.rejected_calls;
+    refuse(session, *entry, error_text(Errc::PubsubContext, spec.name), mode_before, output_before);
+    return;
+  }
+
+  if (session.in_multi() && !runs_inside_multi(spec.name)) {
+    if (spec.flags & kNoMulti) {
+      refuse(session, *entry, error_text(Errc::NotAllowedInMulti), mode_before, output_before);
+      return;
+    }
+    session.transaction->queued.emplace_back(args.begin(), args.end());
+    session.reply().simple("QUEUED");
     apply_reply_mode(session, mode_before, output_before);
     return;
   }
@@ -202,7 +236,8 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   ++server.stats.total_commands_processed;
   if (!(spec.flags & (kSkipMonitor | kAdmin))) feed_monitors(server, session, args);
   apply_reply_mode(session, mode_before, output_before);
-  if (server.blocking.has_ready()) server.blocking.serve_ready(server);
+  // Waiters are served after a whole transaction, not between its commands.
+  if (server.blocking.has_ready() && !session.in_exec()) server.blocking.serve_ready(server);
 }
 
 bool rerun_blocked(ServerState& server, Session& session) {

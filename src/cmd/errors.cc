@@ -158,6 +158,16 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
     case Errc::SlowlogSubcommandArity:
       return "ERR unknown subcommand or wrong number of arguments for '" + c_str(a, 128) +
              "'. Try SLOWLOG HELP.";
+    case Errc::NotAllowedInMulti:
+      return "ERR Command not allowed inside a transaction";
+    case Errc::MultiNested:
+      return "ERR MULTI calls can not be nested";
+    case Errc::ExecWithoutMulti:
+      return "ERR EXEC without MULTI";
+    case Errc::DiscardWithoutMulti:
+      return "ERR DISCARD without MULTI";
+    case Errc::ExecAbort:
+      return "EXECABORT Transaction discarded because of previous errors.";
     case Errc::LatencyNoSamples:
       return "ERR No samples available for event '" + c_str(a) + "'";
     case Errc::UnblockReason:

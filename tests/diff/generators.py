@@ -71,7 +71,7 @@ ARITY = {
     "SWAPDB": 3, "COPY": -3, "TOUCH": -2, "DBSIZE": 1, "SELECT": 2, "EXPIRE": -3,
     "PEXPIRE": -3, "EXPIREAT": -3, "PEXPIREAT": -3, "TTL": 2, "PTTL": 2, "EXPIRETIME": 2,
     "PEXPIRETIME": 2, "PERSIST": 2, "ECHO": 2, "TIME": 1, "RESET": 1, "OBJECT": -2,
-    "CLIENT": -2, "SADD": -3, "SREM": -3, "SISMEMBER": 3, "SMISMEMBER": -3, "SMEMBERS": 2,
+    "CLIENT": -2, "MULTI": 1, "EXEC": 1, "DISCARD": 1, "SADD": -3, "SREM": -3, "SISMEMBER": 3, "SMISMEMBER": -3, "SMEMBERS": 2,
     "SCARD": 2, "SPOP": -2, "SRANDMEMBER": -2, "SMOVE": 4, "SINTER": -2, "SINTERSTORE": -3,
     "SINTERCARD": -3, "SUNION": -2, "SUNIONSTORE": -3, "SDIFF": -2, "SDIFFSTORE": -3,
     "SSCAN": -3, "HSET": -4, "HMSET": -4, "HSETNX": 4, "HGET": 3, "HMGET": -3, "HDEL": -3,
@@ -1572,10 +1572,8 @@ def _unsubscribe_unsubscribed(g):
     return step(g, cmd, *g.pick([(3, []), (2, [g.rng.choice(PUB_CHANNELS)])]))
 
 
-def subscribed_session(call, args):
-    """A subscribe ... unsubscribe sequence on the stream's connection (the commands are the
-    step's arguments, separated by '|'): every reply, in order, with PUBSUB CHANNELS lists
-    sorted (their order is a hash table's)."""
+def split_session(args):
+    """The commands of a multi-command step: its arguments, separated by STEP_SEPARATOR."""
     commands, current = [], []
     for a in args:
         if a == STEP_SEPARATOR:
@@ -1584,6 +1582,24 @@ def subscribed_session(call, args):
         else:
             current.append(a)
     commands.append(current)
+    return commands
+
+
+def join_session(commands):
+    """The arguments of a multi-command step (split_session's inverse)."""
+    flat = []
+    for c in commands:
+        if flat:
+            flat.append(STEP_SEPARATOR)
+        flat += c
+    return flat
+
+
+def subscribed_session(call, args):
+    """A subscribe ... unsubscribe sequence on the stream's connection (the commands are the
+    step's arguments, separated by '|'): every reply, in order, with PUBSUB CHANNELS lists
+    sorted (their order is a hash table's)."""
+    commands = split_session(args)
     replies = []
     for command in commands:
         reply = call(command)
@@ -1628,12 +1644,7 @@ def _subscribed(g):
     tail += [[b"PUNSUBSCRIBE", p] for p in patterns] + [[b"SUNSUBSCRIBE", s] for s in shards]
     tail.sort()
     tail += [[b"UNSUBSCRIBE"], [b"PUNSUBSCRIBE"], [b"SUNSUBSCRIBE"], [b"PING"]]
-    flat = []
-    for c in cmds + tail:
-        if flat:
-            flat.append(STEP_SEPARATOR)
-        flat += c
-    return Step(flat, run=subscribed_session)
+    return Step(join_session(cmds + tail), run=subscribed_session)
 
 
 def pubsub(g):
@@ -1641,16 +1652,58 @@ def pubsub(g):
                    (2, _unsubscribe_unsubscribed), (3, _subscribed)])(g)
 
 
+# -- transactions --------------------------------------------------------------------------
+
+TX_KEYS = [b"tx:a", b"tx:b", b"tx:l", b"tx:z"]
+
+
+def _tx_command(g):
+    """A command for inside MULTI whose reply is deterministic (EXEC's reply is compared
+    exactly), including ones refused while queuing (EXECABORT) and blocking ones (which answer
+    at once inside EXEC)."""
+    k = g.rng.choice(TX_KEYS)
+    return g.pick([
+        (3, [g.cased("SET"), k, g.value()]), (3, [g.cased("GET"), k]), (3, [g.cased("INCR"), k]),
+        (2, [g.cased("LPUSH"), k, g.value()]), (2, [g.cased("LRANGE"), k, b"0", b"-1"]),
+        (2, [g.cased("ZADD"), k, b"1", g.value()]), (1, [g.cased("DEL"), k]),
+        (1, [g.cased("EXISTS"), k]), (1, [g.cased("TYPE"), k]), (1, [g.cased("APPEND"), k, b"x"]),
+        (1, [g.cased("GET")]), (1, [b"NOSUCHCMD", k]), (1, [g.cased("MULTI")]),
+        (1, [g.cased("SET"), k]), (1, [g.cased("CONFIG"), b"NOPE"]),
+        (1, [g.cased("BLPOP"), k, b"0"]), (1, [g.cased("BRPOPLPUSH"), k, b"tx:l", b"0"]),
+        (1, [g.cased("BLMOVE"), k, b"tx:l", b"LEFT", b"RIGHT", b"0"]),
+        (1, [g.cased("BZPOPMIN"), k, b"0"]), (1, [g.cased("BLPOP"), k, b"x"]),
+        (1, [g.cased("SELECT"), g.rng.choice([b"0", b"1", b"99"])]), (1, [g.cased("PING")]),
+        (1, [g.cased("ECHO"), g.value()])])
+
+
+def transaction_session(call, args):
+    """MULTI ... EXEC/DISCARD on the stream's connection: every reply, in order."""
+    return Reply("transaction_session", tuple(call(c) for c in split_session(args)))
+
+
+def transactions(g):
+    """A whole transaction as one step: MULTI, up to 8 queued commands, then EXEC (or DISCARD),
+    sometimes followed by a stray EXEC or DISCARD (their errors without MULTI); SELECT 0 last,
+    since a queued SELECT changes the database for the steps after."""
+    cmds = [[g.cased("MULTI")]] + [_tx_command(g) for _ in range(g.rng.randint(0, 8))]
+    cmds.append(g.pick([(6, [g.cased("EXEC")]), (2, [g.cased("DISCARD")])]))
+    if g.chance(0.2):
+        cmds.append([g.cased(g.rng.choice(["EXEC", "DISCARD"]))])
+    cmds.append([b"SELECT", b"0"])
+    return Step(join_session(cmds), run=transaction_session)
+
+
 # -- streams -------------------------------------------------------------------------------
 
 FAMILIES = {"strings": strings, "keys": keys, "expiry": expiry, "connection": connection,
             "errors": errors, "sets": sets, "hashes": hashes, "lists": lists, "zsets": zsets,
-            "zranges": zranges, "wrongtype": wrongtype, "pubsub": pubsub}
+            "zranges": zranges, "wrongtype": wrongtype, "pubsub": pubsub,
+            "transactions": transactions}
 FAMILY_WEIGHTS = {"strings": 40, "keys": 25, "expiry": 15, "connection": 8, "errors": 6,
                   "sets": 30, "hashes": 30, "lists": 30, "zsets": 30, "zranges": 30,
-                  "wrongtype": 6, "pubsub": 10}
+                  "wrongtype": 6, "pubsub": 10, "transactions": 8}
 DEFAULT_FAMILIES = ["strings", "keys", "expiry", "connection", "errors", "sets", "hashes",
-                    "lists", "zsets", "zranges", "wrongtype", "pubsub"]
+                    "lists", "zsets", "zranges", "wrongtype", "pubsub", "transactions"]
 
 
 def make_stream(seed, index, length, families):

@@ -85,8 +85,14 @@ enum class Errc {
   SlowlogCountRange,
   SlowlogSubcommandArity,  // a: subcommand as typed
   LatencyNoSamples,        // a: event
-  ClientSubcommandArity,   // a: subcommand as typed
-  UnblockedByClient,       // the reply a client blocked in BLPOP gets from CLIENT UNBLOCK ... ERROR
+  // Transactions.
+  NotAllowedInMulti,
+  MultiNested,
+  ExecWithoutMulti,
+  DiscardWithoutMulti,
+  ExecAbort,
+  ClientSubcommandArity,  // a: subcommand as typed
+  UnblockedByClient,      // the reply a client blocked in BLPOP gets from CLIENT UNBLOCK ... ERROR
   TimeoutNotFloat,
   TimeoutNegative,
   NoSuchUser,  // a: user

@@ -28,6 +28,7 @@ std::span<const CommandSpec> server_commands();
 std::span<const CommandSpec> config_commands();
 std::span<const CommandSpec> slowlog_commands();
 std::span<const CommandSpec> latency_commands();
+std::span<const CommandSpec> transaction_commands();
 std::span<const CommandSpec> pubsub_commands();
 std::span<const CommandSpec> object_commands();
 std::span<const CommandSpec> introspection_commands();

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cardinal/cmd/blocking.h"
 #include "cardinal/resp/reply_writer.h"
@@ -22,6 +23,13 @@ struct Subscriptions {
   std::set<std::string, std::less<>> channels;
   std::set<std::string, std::less<>> patterns;
   std::set<std::string, std::less<>> shard_channels;
+};
+
+// MULTI's queue: each command copied when queued (the read buffer moves on), run by EXEC.
+struct Transaction {
+  std::vector<std::vector<std::string>> queued;
+  bool aborted = false;    // a command was rejected while queuing: EXEC answers EXECABORT
+  bool executing = false;  // EXEC is running the queue (CLIENT LIST still shows flag x)
 };
 
 class Session {
@@ -85,7 +93,12 @@ class Session {
   std::string_view last_command = "NULL";        // CLIENT LIST "cmd=" (a command table name)
   std::unique_ptr<BlockedCommand> blocked;       // owned by BlockingRegistry's bookkeeping
   std::unique_ptr<Subscriptions> subscriptions;  // created by the first subscription
-  int64_t output_soft_limit_since_ms = 0;        // 0 while under the soft output limit
+  std::unique_ptr<Transaction> transaction;      // between MULTI and EXEC/DISCARD/RESET
+  // Queuing: commands are answered +QUEUED instead of run.
+  bool in_multi() const { return transaction && !transaction->executing; }
+  // Inside EXEC: blocking commands answer at once, as if timed out.
+  bool in_exec() const { return transaction && transaction->executing; }
+  int64_t output_soft_limit_since_ms = 0;  // 0 while under the soft output limit
 
  private:
   uint64_t id_;
