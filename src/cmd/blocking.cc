@@ -1,23 +1,13 @@
 #include "cardinal/cmd/blocking.h"
 
-#include <cstring>
-
+#include "cardinal/cmd/db_key.h"
 #include "cardinal/cmd/dispatcher.h"
 #include "cardinal/cmd/errors.h"
+#include "cardinal/cmd/key_events.h"
 #include "cardinal/cmd/server_state.h"
 #include "cardinal/cmd/session.h"
 
 namespace cardinal::cmd {
-
-BlockingRegistry::~BlockingRegistry() {
-  if (!waiters_.empty()) keyspace_.set_observer(nullptr);
-}
-
-void BlockingRegistry::encode(std::string& out, int db, std::string_view key) {
-  out.resize(sizeof db + key.size());
-  std::memcpy(out.data(), &db, sizeof db);
-  std::memcpy(out.data() + sizeof db, key.data(), key.size());
-}
 
 void BlockingRegistry::block(Session& session, const CommandSpec& spec, int db,
                              std::span<const std::string_view> args,
@@ -29,9 +19,9 @@ void BlockingRegistry::block(Session& session, const CommandSpec& spec, int db,
   bc->db = db;
   bc->timeout_ms = timeout_ms;
   bc->silent = session.reply_mode == ReplyMode::Off || session.reply_mode == ReplyMode::Skip;
-  if (waiters_.empty()) keyspace_.set_observer(this);
+  if (waiters_.empty()) events_.want(KeyEvents::kBlocking, true);
   for (std::string_view key : keys) {
-    encode(scratch_, db, key);
+    encode_db_key(scratch_, db, key);
     Queue& q = waiters_[scratch_];
     // BLPOP k k waits once on k.
     bool already = false;
@@ -59,7 +49,7 @@ void BlockingRegistry::release(Session& session) {
   if (session.blocked->timeout_ms > 0) --timed_;
   session.blocked.reset();
   --blocked_;
-  if (waiters_.empty()) keyspace_.set_observer(nullptr);
+  if (waiters_.empty()) events_.want(KeyEvents::kBlocking, false);
 }
 
 void BlockingRegistry::unblock(Session& session) {
@@ -93,17 +83,16 @@ void BlockingRegistry::mark_ready(const std::string& encoded, Queue& queue) {
 }
 
 void BlockingRegistry::value_stored(const engine::Database& db, std::string_view key) {
-  encode(scratch_, keyspace_.index_of(db), key);
+  encode_db_key(scratch_, keyspace_.index_of(db), key);
   auto it = waiters_.find(scratch_);
   if (it != waiters_.end()) mark_ready(it->first, it->second);
 }
 
 void BlockingRegistry::databases_swapped(int a, int b) {
   for (auto& [encoded, queue] : waiters_) {
-    int db;
-    std::memcpy(&db, encoded.data(), sizeof db);
+    int db = db_of(encoded);
     if (db != a && db != b) continue;
-    std::string_view key(encoded.data() + sizeof db, encoded.size() - sizeof db);
+    std::string_view key = key_of(encoded);
     if (keyspace_.db(db).find_quiet(key)) mark_ready(encoded, queue);
   }
 }
@@ -123,9 +112,8 @@ void BlockingRegistry::serve_ready(ServerState& server) {
       auto it = waiters_.find(encoded);
       if (it == waiters_.end()) continue;
       it->second.ready = false;
-      int db;
-      std::memcpy(&db, encoded.data(), sizeof db);
-      std::string_view key(encoded.data() + sizeof db, encoded.size() - sizeof db);
+      int db = db_of(encoded);
+      std::string_view key = key_of(encoded);
       // Oldest first. A waiter that cannot use the value (another type, a wrong-typed
       // destination) does not stop the ones behind it; the key running out does.
       snapshot.assign(it->second.sessions.begin(), it->second.sessions.end());
@@ -140,7 +128,7 @@ void BlockingRegistry::serve_ready(ServerState& server) {
         waiters_.erase(it);
     }
   }
-  if (waiters_.empty()) keyspace_.set_observer(nullptr);
+  if (waiters_.empty()) events_.want(KeyEvents::kBlocking, false);
 }
 
 }  // namespace cardinal::cmd

@@ -32,7 +32,7 @@ void blocking_pop(CommandContext& ctx, ListEnd end) {
     ctx.reply.array(2);
     ctx.reply.bulk(key);
     ctx.reply.bulk(value);
-    delete_list_if_empty(ctx, key, *list);
+    list_elements_removed(ctx, key, *list, pop_event(end));
     return;
   }
   ctx.block_on(keys, timeout_ms);

@@ -22,6 +22,7 @@ void config_set(CommandContext& ctx) {
   if (pairs.size() % 2 != 0) return reply_wrong_arity(ctx);
   std::string err = ctx.server.config.set(pairs);
   if (!err.empty()) return ctx.error("ERR " + err);
+  ctx.server.key_events.config_changed();  // notify-keyspace-events decides what to observe
   ctx.reply.ok();
 }
 

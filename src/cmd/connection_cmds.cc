@@ -64,6 +64,8 @@ void reset(CommandContext& ctx) {
   }
   ctx.server.pubsub.remove(s);  // silently, as Redis does
   s.transaction.reset();        // discards a MULTI in progress
+  ctx.server.watches.unwatch_all(s);
+  s.watch_dirty = false;
   s.authenticated = !ctx.server.auth_required();
   ctx.reply.simple("RESET");
 }

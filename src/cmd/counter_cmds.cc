@@ -33,6 +33,7 @@ void incr_by(CommandContext& ctx, int64_t delta) {
   } else {
     ctx.db().set(ctx.arg(1), Value::integer(result));
   }
+  ctx.changed(ctx.arg(1), config::kEventString, "incrby");
   ctx.reply.integer(result);
 }
 
@@ -78,6 +79,7 @@ void incrbyfloat(CommandContext& ctx) {
   } else {
     ctx.db().set(ctx.arg(1), Value::text(text));
   }
+  ctx.changed(ctx.arg(1), config::kEventString, "incrbyfloat");
 }
 
 constexpr CommandSpec kCounterCommands[] = {

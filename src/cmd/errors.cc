@@ -162,6 +162,8 @@ std::string error_text(Errc code, std::string_view a, std::string_view b) {
       return "ERR Command not allowed inside a transaction";
     case Errc::MultiNested:
       return "ERR MULTI calls can not be nested";
+    case Errc::WatchInsideMulti:
+      return "ERR WATCH inside MULTI is not allowed";
     case Errc::ExecWithoutMulti:
       return "ERR EXEC without MULTI";
     case Errc::DiscardWithoutMulti:

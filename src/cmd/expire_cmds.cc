@@ -66,8 +66,10 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
   if (f.lt && current != kNoExpire && when >= current) return ctx.reply.integer(0);
   if (when <= ctx.now_ms()) {
     ctx.db().remove(ctx.arg(1));
+    ctx.changed(ctx.arg(1), config::kEventGeneric, "del");
   } else {
     ctx.db().set_expire(*e, when);
+    ctx.changed(ctx.arg(1), config::kEventGeneric, "expire");
   }
   ctx.reply.integer(1);
 }
@@ -112,7 +114,9 @@ void pexpiretime(CommandContext& ctx) {
 
 void persist(CommandContext& ctx) {
   DbEntry* e = ctx.db().find_for_write(ctx.arg(1));
-  ctx.reply.integer(e && ctx.db().persist(*e) ? 1 : 0);
+  if (!e || !ctx.db().persist(*e)) return ctx.reply.integer(0);
+  ctx.changed(ctx.arg(1), config::kEventGeneric, "persist");
+  ctx.reply.integer(1);
 }
 
 constexpr std::string_view kExpireSyntax = "key seconds [NX | XX | GT | LT]";

@@ -48,6 +48,7 @@ int64_t set_pairs(CommandContext& ctx) {
   int64_t created = 0;
   for (size_t i = 2; i + 1 < ctx.argc(); i += 2)
     created += h->set(ctx.arg(i), ctx.arg(i + 1), lim) ? 1 : 0;
+  ctx.changed(ctx.arg(1), config::kEventHash, "hset");
   return created;
 }
 
@@ -65,6 +66,7 @@ void hsetnx(CommandContext& ctx) {
   if (!h) return;
   if (h->get(ctx.arg(2))) return ctx.reply.integer(0);
   h->set(ctx.arg(2), ctx.arg(3), limits(ctx));
+  ctx.changed(ctx.arg(1), config::kEventHash, "hset");
   ctx.reply.integer(1);
 }
 
@@ -92,7 +94,13 @@ void hdel(CommandContext& ctx) {
   HashValue& h = e->value.as_hash();
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && h.size() > 0; ++i) removed += h.remove(ctx.arg(i)) ? 1 : 0;
-  if (h.size() == 0) ctx.db().remove(ctx.arg(1));
+  if (removed > 0) {
+    ctx.changed(ctx.arg(1), config::kEventHash, "hdel");
+    if (h.size() == 0) {
+      ctx.db().remove(ctx.arg(1));
+      ctx.notify(config::kEventGeneric, "del", ctx.arg(1));
+    }
+  }
   ctx.reply.integer(removed);
 }
 
@@ -126,6 +134,7 @@ void hincrby(CommandContext& ctx) {
   int64_t result;
   if (__builtin_add_overflow(current, delta, &result)) return ctx.error(Errc::IncrOverflow);
   h->set(ctx.arg(2), util::i64_to_string(result), limits(ctx));
+  ctx.changed(ctx.arg(1), config::kEventHash, "hincrby");
   ctx.reply.integer(result);
 }
 
@@ -143,6 +152,7 @@ void hincrbyfloat(CommandContext& ctx) {
   if (std::isnan(result) || std::isinf(result)) return ctx.error(Errc::NanOrInfinity);
   std::string text = util::format_long_double_human(result);
   h->set(ctx.arg(2), text, limits(ctx));
+  ctx.changed(ctx.arg(1), config::kEventHash, "hincrbyfloat");
   ctx.reply.bulk(text);
 }
 

@@ -18,7 +18,11 @@ using engine::DbEntry;
 
 void del(CommandContext& ctx) {
   int64_t n = 0;
-  for (size_t i = 1; i < ctx.argc(); ++i) n += ctx.db().remove(ctx.arg(i)) ? 1 : 0;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    if (!ctx.db().remove(ctx.arg(i))) continue;
+    ctx.changed(ctx.arg(i), config::kEventGeneric, "del");
+    ++n;
+  }
   ctx.reply.integer(n);
 }
 
@@ -49,6 +53,8 @@ void rename_generic(CommandContext& ctx, bool only_if_absent) {
     ctx.db().remove(dst);
   }
   ctx.db().insert(dst, std::move(*ctx.db().take(src)));
+  ctx.changed(src, config::kEventGeneric, "rename_from");
+  ctx.changed(dst, config::kEventGeneric, "rename_to");
   only_if_absent ? ctx.reply.integer(1) : ctx.reply.ok();
 }
 
@@ -83,6 +89,9 @@ void move(CommandContext& ctx) {
   engine::Database& dst = ctx.server.keyspace.db(target);
   if (dst.find_for_write(ctx.arg(1))) return ctx.reply.integer(0);
   dst.insert(ctx.arg(1), std::move(*ctx.db().take(ctx.arg(1))));
+  ctx.changed(ctx.arg(1), config::kEventGeneric, "move_from");
+  ctx.server.key_events.modified(target, ctx.arg(1));
+  ctx.server.key_events.notify(config::kEventGeneric, "move_to", target, ctx.arg(1));
   ctx.reply.integer(1);
 }
 
@@ -112,6 +121,8 @@ void copy(CommandContext& ctx) {
     dst.remove(dst_key);
   }
   dst.insert(dst_key, engine::DetachedEntry{e->value.duplicate(), ctx.db().expire_of(*e)});
+  ctx.server.key_events.modified(target, dst_key);
+  ctx.server.key_events.notify(config::kEventGeneric, "copy_to", target, dst_key);
   ctx.reply.integer(1);
 }
 
@@ -177,12 +188,15 @@ bool parse_flush_mode(CommandContext& ctx) {
 
 void flushdb(CommandContext& ctx) {
   if (!parse_flush_mode(ctx)) return;
+  ctx.server.watches.touch_database(ctx.session.db, -1);
   ctx.db().clear();
   ctx.reply.ok();
 }
 
 void flushall(CommandContext& ctx) {
   if (!parse_flush_mode(ctx)) return;
+  for (int db = 0; db < ctx.server.keyspace.database_count(); ++db)
+    ctx.server.watches.touch_database(db, -1);
   ctx.server.keyspace.flush_all();
   ctx.reply.ok();
 }
@@ -196,6 +210,9 @@ void swapdb(CommandContext& ctx) {
   int n = ctx.server.keyspace.database_count();
   if (a < 0 || a >= n || b < 0 || b >= n) return ctx.error(Errc::DbIndexOutOfRange);
   if (a != b) {
+    // WATCH follows database indexes, not contents: each side's watchers see the other's keys.
+    ctx.server.watches.touch_database(static_cast<int>(a), static_cast<int>(b));
+    ctx.server.watches.touch_database(static_cast<int>(b), static_cast<int>(a));
     ctx.server.keyspace.swap(static_cast<int>(a), static_cast<int>(b));
     ctx.server.blocking.databases_swapped(static_cast<int>(a), static_cast<int>(b));
   }

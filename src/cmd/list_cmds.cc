@@ -34,6 +34,7 @@ void push(CommandContext& ctx, ListEnd end, bool only_existing) {
       list->push_back(ctx.arg(i));
     }
   }
+  ctx.changed(ctx.arg(1), config::kEventList, push_event(end));
   ctx.reply.integer(static_cast<int64_t>(list->size()));
 }
 
@@ -66,7 +67,7 @@ void pop(CommandContext& ctx, ListEnd end) {
     if (!list) return ctx.reply.null();
     pop_one(*list);
     ctx.reply.bulk(value);
-    return delete_list_if_empty(ctx, ctx.arg(1), *list);
+    return list_elements_removed(ctx, ctx.arg(1), *list, pop_event(end));
   }
   int64_t count;  // unreadable and negative counts share Redis's reply
   if (!util::parse_i64(ctx.arg(2), count) || count < 0) return ctx.error(Errc::NotPositive);
@@ -81,7 +82,7 @@ void pop(CommandContext& ctx, ListEnd end) {
     pop_one(*list);
     ctx.reply.bulk(value);
   }
-  delete_list_if_empty(ctx, ctx.arg(1), *list);
+  if (n > 0) list_elements_removed(ctx, ctx.arg(1), *list, pop_event(end));
 }
 
 void lpop(CommandContext& ctx) {
@@ -143,6 +144,7 @@ void lset(CommandContext& ctx) {
   int64_t index;
   if (!ctx.parse_int(ctx.arg(2), index)) return;
   if (!list->set(index, ctx.arg(3))) return ctx.error(Errc::IndexOutOfRange);
+  ctx.changed(ctx.arg(1), config::kEventList, "lset");
   ctx.reply.ok();
 }
 
@@ -159,6 +161,7 @@ void linsert(CommandContext& ctx) {
   if (ctx.failed) return;
   if (!list) return ctx.reply.integer(0);
   if (!list->insert(ctx.arg(3), ctx.arg(4), before)) return ctx.reply.integer(-1);
+  ctx.changed(ctx.arg(1), config::kEventList, "linsert");
   ctx.reply.integer(static_cast<int64_t>(list->size()));
 }
 
@@ -169,7 +172,7 @@ void lrem(CommandContext& ctx) {
   if (ctx.failed) return;
   if (!list) return ctx.reply.integer(0);
   size_t removed = list->remove(count, ctx.arg(3));
-  delete_list_if_empty(ctx, ctx.arg(1), *list);
+  if (removed > 0) list_elements_removed(ctx, ctx.arg(1), *list, "lrem");
   ctx.reply.integer(static_cast<int64_t>(removed));
 }
 
@@ -185,7 +188,7 @@ void ltrim(CommandContext& ctx) {
   } else {
     list->clear();
   }
-  delete_list_if_empty(ctx, ctx.arg(1), *list);
+  list_elements_removed(ctx, ctx.arg(1), *list, "ltrim");
   ctx.reply.ok();
 }
 

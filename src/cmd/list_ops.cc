@@ -56,8 +56,22 @@ ds::QuickList& create_list(CommandContext& ctx, std::string_view key) {
   return ctx.db().set(key, Value::list(std::make_unique<ds::QuickList>(fill))).value.as_list();
 }
 
-void delete_list_if_empty(CommandContext& ctx, std::string_view key, ds::QuickList& list) {
-  if (list.empty()) ctx.db().remove(key);
+void list_elements_removed(CommandContext& ctx, std::string_view key, ds::QuickList& list,
+                           std::string_view event) {
+  ctx.notify(config::kEventList, event, key);
+  if (list.empty()) {
+    ctx.db().remove(key);
+    ctx.notify(config::kEventGeneric, "del", key);
+  }
+  ctx.modified(key);
+}
+
+std::string_view pop_event(ListEnd end) {
+  return end == ListEnd::Left ? "lpop" : "rpop";
+}
+
+std::string_view push_event(ListEnd end) {
+  return end == ListEnd::Left ? "lpush" : "rpush";
 }
 
 bool parse_mpop_args(CommandContext& ctx, size_t numkeys_at, MpopArgs& out) {
@@ -106,7 +120,7 @@ void mpop_and_reply(CommandContext& ctx, std::string_view key, ds::QuickList& li
     pop_end(list, end, value);
     ctx.reply.bulk(value);
   }
-  delete_list_if_empty(ctx, key, list);
+  list_elements_removed(ctx, key, list, pop_event(end));
 }
 
 bool move_and_reply(CommandContext& ctx, std::string_view src_key, ds::QuickList& src,
@@ -118,8 +132,9 @@ bool move_and_reply(CommandContext& ctx, std::string_view src_key, ds::QuickList
   // When src and dst are one key the list is never empty here, so dst is never created over it.
   if (!dst) dst = &create_list(ctx, dst_key);
   push_end(*dst, to, value);
+  ctx.changed(dst_key, config::kEventList, push_event(to));
   ctx.reply.bulk(value);
-  delete_list_if_empty(ctx, src_key, src);
+  list_elements_removed(ctx, src_key, src, pop_event(from));
   return true;
 }
 

@@ -27,9 +27,14 @@ ds::QuickList* write_list(CommandContext& ctx, std::string_view key);
 // as its fill. The caller must push before the command ends.
 ds::QuickList& create_list(CommandContext& ctx, std::string_view key);
 
-// Deletes `key` when `list` (the list stored under it) is empty. `key` must not view the
-// entry's own key bytes.
-void delete_list_if_empty(CommandContext& ctx, std::string_view key, ds::QuickList& list);
+// After elements left `list` (stored under `key`): reports `event` ("lpop", "ltrim", ...),
+// deletes the key when the list is empty (reporting "del") and signals the change. `key` must
+// not view the entry's own key bytes.
+void list_elements_removed(CommandContext& ctx, std::string_view key, ds::QuickList& list,
+                           std::string_view event);
+// The keyspace event of a pop from `end`.
+std::string_view pop_event(ListEnd end);
+std::string_view push_event(ListEnd end);
 
 // LMPOP/BLMPOP arguments after the command name: numkeys (at index numkeys_at: 1 for LMPOP,
 // 2 for BLMPOP), the keys, LEFT|RIGHT, then an optional COUNT. On bad input replies Redis's

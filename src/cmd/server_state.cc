@@ -65,6 +65,7 @@ uint64_t ServerState::instantaneous_ops_per_sec() const {
 
 void ServerState::remove_session(Session& s) {
   if (s.is_blocked()) blocking.unblock(s);
+  watches.unwatch_all(s);
   pubsub.remove(s);
   sessions.erase(s.id());
   monitors.erase(std::remove(monitors.begin(), monitors.end(), &s), monitors.end());

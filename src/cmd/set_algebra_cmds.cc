@@ -79,6 +79,18 @@ void algebra(CommandContext& ctx, SetOp op) {
   reply_members(ctx, *compute(ctx, op, sets));
 }
 
+std::string_view store_event(SetOp op) {
+  switch (op) {
+    case SetOp::Inter:
+      return "sinterstore";
+    case SetOp::Union:
+      return "sunionstore";
+    case SetOp::Diff:
+      return "sdiffstore";
+  }
+  return "";
+}
+
 void algebra_store(CommandContext& ctx, SetOp op) {
   std::vector<const SetValue*> sets;
   if (!gather(ctx, ctx.args.subspan(2), true, sets)) return;
@@ -86,9 +98,10 @@ void algebra_store(CommandContext& ctx, SetOp op) {
   std::string_view dst = ctx.arg(1);
   auto size = static_cast<int64_t>(result->size());
   if (size == 0) {
-    ctx.db().remove(dst);
+    if (ctx.db().remove(dst)) ctx.changed(dst, config::kEventGeneric, "del");
   } else {
     ctx.db().set(dst, Value::set(std::move(result)));  // replaces any value and its TTL
+    ctx.changed(dst, config::kEventSet, store_event(op));
   }
   ctx.reply.integer(size);
 }

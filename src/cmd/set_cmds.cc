@@ -31,6 +31,18 @@ SetValue* write_set(CommandContext& ctx, std::string_view key) {
   return e ? &e->value.as_set() : nullptr;
 }
 
+// After members left `set` (stored under `key`): reports `event`, deletes the key when the set
+// is empty (reporting "del") and signals the change.
+void set_members_removed(CommandContext& ctx, std::string_view key, SetValue& set,
+                         std::string_view event) {
+  ctx.notify(config::kEventSet, event, key);
+  if (set.size() == 0) {
+    ctx.db().remove(key);
+    ctx.notify(config::kEventGeneric, "del", key);
+  }
+  ctx.modified(key);
+}
+
 void sadd(CommandContext& ctx) {
   SetValue* set = write_set(ctx, ctx.arg(1));
   if (ctx.failed) return;
@@ -38,6 +50,7 @@ void sadd(CommandContext& ctx) {
     set = &ctx.db().set(ctx.arg(1), Value::set(SetValue::for_member(ctx.arg(2)))).value.as_set();
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) added += set->add(ctx.arg(i), intset_limit(ctx)) ? 1 : 0;
+  if (added > 0) ctx.changed(ctx.arg(1), config::kEventSet, "sadd");
   ctx.reply.integer(added);
 }
 
@@ -47,7 +60,7 @@ void srem(CommandContext& ctx) {
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && set->size() > 0; ++i)
     removed += set->remove(ctx.arg(i)) ? 1 : 0;
-  if (set->size() == 0) ctx.db().remove(ctx.arg(1));
+  if (removed > 0) set_members_removed(ctx, ctx.arg(1), *set, "srem");
   ctx.reply.integer(removed);
 }
 
@@ -99,7 +112,7 @@ void spop(CommandContext& ctx) {
     if (!set) return ctx.reply.null();
     std::string m = set->random_member(ctx.server.rng);
     set->remove(m);
-    if (set->size() == 0) ctx.db().remove(ctx.arg(1));
+    set_members_removed(ctx, ctx.arg(1), *set, "spop");
     return ctx.reply.bulk(m);
   }
   int64_t count;  // any unreadable or negative count gets the same reply in Redis
@@ -110,7 +123,9 @@ void spop(CommandContext& ctx) {
   if (static_cast<uint64_t>(count) >= set->size()) {
     ctx.reply.set(set->size());
     set->for_each([&](std::string_view m) { ctx.reply.bulk(m); });
+    ctx.notify(config::kEventSet, "spop", ctx.arg(1));
     ctx.db().remove(ctx.arg(1));
+    ctx.changed(ctx.arg(1), config::kEventGeneric, "del");
     return;
   }
   std::vector<std::string> popped =
@@ -120,6 +135,7 @@ void spop(CommandContext& ctx) {
     set->remove(m);
     ctx.reply.bulk(m);
   }
+  set_members_removed(ctx, ctx.arg(1), *set, "spop");
 }
 
 void srandmember(CommandContext& ctx) {
@@ -162,10 +178,11 @@ void smove(CommandContext& ctx) {
     return ctx.error(Errc::WrongType);
   if (src == dst) return ctx.reply.integer(src->value.as_set().contains(member) ? 1 : 0);
   if (!src->value.as_set().remove(member)) return ctx.reply.integer(0);
-  if (src->value.as_set().size() == 0) ctx.db().remove(src_key);
+  set_members_removed(ctx, src_key, src->value.as_set(), "srem");
   dst = ctx.db().find_for_write(dst_key);
   if (!dst) dst = &ctx.db().set(dst_key, Value::set(SetValue::for_member(member)));
-  dst->value.as_set().add(member, intset_limit(ctx));
+  if (dst->value.as_set().add(member, intset_limit(ctx)))
+    ctx.changed(dst_key, config::kEventSet, "sadd");
   ctx.reply.integer(1);
 }
 

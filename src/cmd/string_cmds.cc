@@ -99,7 +99,11 @@ void set_generic(CommandContext& ctx, std::string_view key, std::string_view val
     return;
   }
   DbEntry& e = ctx.db().set(key, Value::string_from_client(value), o.keep_ttl);
-  if (expire_at) ctx.db().set_expire(e, *expire_at);
+  ctx.changed(key, config::kEventString, "set");
+  if (expire_at) {
+    ctx.db().set_expire(e, *expire_at);
+    ctx.notify(config::kEventGeneric, "expire", key);
+  }
   if (o.get) return;
   reply_as_integer ? ctx.reply.integer(1) : ctx.reply.ok();
 }
@@ -138,6 +142,7 @@ void psetex(CommandContext& ctx) {
 void getset(CommandContext& ctx) {
   if (!reply_string(ctx, ctx.arg(1))) return;
   ctx.db().set(ctx.arg(1), Value::string_from_client(ctx.arg(2)));
+  ctx.changed(ctx.arg(1), config::kEventString, "set");
 }
 
 void getdel(CommandContext& ctx) {
@@ -147,6 +152,7 @@ void getdel(CommandContext& ctx) {
   char scratch[21];
   ctx.reply.bulk(string_of(*e, scratch));
   ctx.db().remove(ctx.arg(1));
+  ctx.changed(ctx.arg(1), config::kEventGeneric, "del");
 }
 
 void getex(CommandContext& ctx) {
@@ -165,11 +171,13 @@ void getex(CommandContext& ctx) {
   if (expire_at) {
     if (*expire_at <= ctx.now_ms()) {
       ctx.db().remove(ctx.arg(1));
+      ctx.changed(ctx.arg(1), config::kEventGeneric, "del");
     } else {
       ctx.db().set_expire(*e, *expire_at);
+      ctx.changed(ctx.arg(1), config::kEventGeneric, "expire");
     }
-  } else if (o.persist) {
-    ctx.db().persist(*e);
+  } else if (o.persist && ctx.db().persist(*e)) {
+    ctx.changed(ctx.arg(1), config::kEventGeneric, "persist");
   }
 }
 
@@ -187,8 +195,10 @@ void mget(CommandContext& ctx) {
 }
 
 void mset_pairs(CommandContext& ctx) {
-  for (size_t i = 1; i + 1 < ctx.argc(); i += 2)
+  for (size_t i = 1; i + 1 < ctx.argc(); i += 2) {
     ctx.db().set(ctx.arg(i), Value::string_from_client(ctx.arg(i + 1)));
+    ctx.changed(ctx.arg(i), config::kEventString, "set");
+  }
 }
 
 void mset(CommandContext& ctx) {
@@ -217,12 +227,16 @@ bool check_length(CommandContext& ctx, uint64_t total) {
 void append(CommandContext& ctx) {
   DbEntry* e = lookup_write_typed(ctx, ctx.arg(1), ValueType::String);
   if (ctx.failed) return;
+  size_t length;
   if (!e) {
     ctx.db().set(ctx.arg(1), Value::string_from_client(ctx.arg(2)));
-    return ctx.reply.integer(static_cast<int64_t>(ctx.arg(2).size()));
+    length = ctx.arg(2).size();
+  } else {
+    if (!check_length(ctx, e->value.string_length() + ctx.arg(2).size())) return;
+    length = e->value.append(ctx.arg(2));
   }
-  if (!check_length(ctx, e->value.string_length() + ctx.arg(2).size())) return;
-  ctx.reply.integer(static_cast<int64_t>(e->value.append(ctx.arg(2))));
+  ctx.changed(ctx.arg(1), config::kEventString, "append");
+  ctx.reply.integer(static_cast<int64_t>(length));
 }
 
 void strlen_cmd(CommandContext& ctx) {
@@ -259,7 +273,9 @@ void setrange(CommandContext& ctx) {
   if (value.empty()) return ctx.reply.integer(static_cast<int64_t>(current));
   if (!check_length(ctx, static_cast<uint64_t>(offset) + value.size())) return;
   if (!e) e = &ctx.db().set(ctx.arg(1), Value::raw_string(""));
-  ctx.reply.integer(static_cast<int64_t>(e->value.set_range(static_cast<size_t>(offset), value)));
+  size_t length = e->value.set_range(static_cast<size_t>(offset), value);
+  ctx.changed(ctx.arg(1), config::kEventString, "setrange");
+  ctx.reply.integer(static_cast<int64_t>(length));
 }
 
 constexpr CommandSpec kStringCommands[] = {

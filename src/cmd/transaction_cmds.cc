@@ -1,8 +1,9 @@
-// MULTI, EXEC, DISCARD. While a transaction is open the dispatcher queues commands (answering
-// +QUEUED) and marks it aborted when one is refused; EXEC runs the queue through the dispatcher,
-// so each command is checked, timed and counted as if sent alone, and blocking commands answer
-// at once (CommandContext::block_on). Clients woken by its writes are served after the whole
-// transaction. WATCH is not implemented yet (issue 7).
+// MULTI, EXEC, DISCARD, WATCH, UNWATCH. While a transaction is open the dispatcher queues
+// commands (answering +QUEUED) and marks it aborted when one is refused; EXEC runs the queue
+// through the dispatcher, so each command is checked, timed and counted as if sent alone, and
+// blocking commands answer at once (CommandContext::block_on). Clients woken by its writes are
+// served after the whole transaction. EXEC of a client whose watched keys changed (WatchRegistry)
+// runs nothing and replies null.
 #include "cardinal/cmd/dispatcher.h"
 #include "cardinal/cmd/families.h"
 #include "helpers.h"
@@ -17,9 +18,32 @@ void multi(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+// EXEC and DISCARD end the watching too, whatever the outcome.
+void end_transaction(CommandContext& ctx) {
+  ctx.session.transaction.reset();
+  ctx.server.watches.unwatch_all(ctx.session);
+  ctx.session.watch_dirty = false;
+}
+
 void discard(CommandContext& ctx) {
   if (!ctx.session.transaction) return ctx.error(Errc::DiscardWithoutMulti);
-  ctx.session.transaction.reset();
+  end_transaction(ctx);
+  ctx.reply.ok();
+}
+
+void watch(CommandContext& ctx) {
+  if (ctx.session.in_multi()) return ctx.error(Errc::WatchInsideMulti);
+  // A dirty client's EXEC fails whatever else it watches.
+  if (!ctx.session.watch_dirty) {
+    for (size_t i = 1; i < ctx.argc(); ++i)
+      ctx.server.watches.watch(ctx.session, ctx.session.db, ctx.arg(i));
+  }
+  ctx.reply.ok();
+}
+
+void unwatch(CommandContext& ctx) {
+  ctx.server.watches.unwatch_all(ctx.session);
+  ctx.session.watch_dirty = false;
   ctx.reply.ok();
 }
 
@@ -27,9 +51,15 @@ void exec(CommandContext& ctx) {
   Session& session = ctx.session;
   if (!session.transaction) return ctx.error(Errc::ExecWithoutMulti);
   if (session.transaction->aborted) {
-    session.transaction.reset();
+    end_transaction(ctx);
     return ctx.error(Errc::ExecAbort);
   }
+  if (session.watch_dirty || ctx.server.watches.expired_since_watch(session)) {
+    end_transaction(ctx);
+    return ctx.reply.null_array();
+  }
+  // Watching ends before the queue runs: its own writes must not dirty anything.
+  ctx.server.watches.unwatch_all(session);
   // The queue stays owned by the transaction while it runs (CLIENT LIST shows flag x and its
   // length); a RESET or QUIT inside it cannot be queued, so nothing frees it meanwhile.
   session.transaction->executing = true;
@@ -40,7 +70,7 @@ void exec(CommandContext& ctx) {
     views.assign(command.begin(), command.end());
     execute(ctx.server, session, views);
   }
-  session.transaction.reset();
+  end_transaction(ctx);
   if (ctx.server.blocking.has_ready()) ctx.server.blocking.serve_ready(ctx.server);
 }
 
@@ -71,6 +101,24 @@ constexpr CommandSpec kTransactionCommands[] = {
      .summary = "Discard all commands issued after MULTI",
      .complexity = "O(N), when N is the number of queued commands",
      .handler = discard},
+    {.name = "watch",
+     .arity = -2,
+     .flags = kTransactionFlags | kFast | kAllowBusy,
+     .keys = {1, -1, 1},
+     .group = Group::Transactions,
+     .since = "2.2.0",
+     .summary = "Watch the given keys to determine execution of the MULTI/EXEC block",
+     .complexity = "O(1) for every key.",
+     .syntax = "key [key ...]",
+     .handler = watch},
+    {.name = "unwatch",
+     .arity = 1,
+     .flags = kTransactionFlags | kFast | kAllowBusy,
+     .group = Group::Transactions,
+     .since = "2.2.0",
+     .summary = "Forget about all watched keys",
+     .complexity = "O(1)",
+     .handler = unwatch},
 };
 
 }  // namespace

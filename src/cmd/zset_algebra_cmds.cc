@@ -281,7 +281,10 @@ void zalgebra_store(CommandContext& ctx, ZOp op) {
   engine::ZSetLimits limits = zset_limits(ctx);
   auto z = ZSetValue::create(result.size(), longest, limits);
   for (const auto& [m, s] : result) z->add(s, m, {}, limits);
-  store_zset(ctx, ctx.arg(1), std::move(z));
+  store_zset(ctx, ctx.arg(1), std::move(z),
+             op == ZOp::Union   ? "zunionstore"
+             : op == ZOp::Inter ? "zinterstore"
+                                : "zdiffstore");
   ctx.reply.integer(static_cast<int64_t>(result.size()));
 }
 

@@ -72,6 +72,7 @@ void zadd_generic(CommandContext& ctx, size_t first, ZAddFlags flags, bool ch) {
     }
   }
   if (z->size() == 0) ctx.db().remove(key);  // a new key whose only member was refused
+  if (added + updated > 0) ctx.changed(key, config::kEventZset, flags.incr ? "zincr" : "zadd");
   if (flags.incr) return incr_done ? reply_score(ctx, incr_reply) : ctx.reply.null();
   ctx.reply.integer(ch ? added + updated : added);
 }
@@ -135,7 +136,7 @@ void zrem(CommandContext& ctx) {
   if (!z) return ctx.failed ? void() : ctx.reply.integer(0);
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && z->size() > 0; ++i) removed += z->remove(ctx.arg(i)) ? 1 : 0;
-  if (z->size() == 0) ctx.db().remove(ctx.arg(1));
+  if (removed > 0) zset_entries_removed(ctx, ctx.arg(1), *z, "zrem");
   ctx.reply.integer(removed);
 }
 

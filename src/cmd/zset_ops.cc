@@ -35,13 +35,25 @@ ZSetValue& create_zset(CommandContext& ctx, std::string_view key, std::string_vi
   return ctx.db().set(key, Value::zset(std::move(z))).value.as_zset();
 }
 
-void store_zset(CommandContext& ctx, std::string_view key, std::unique_ptr<ZSetValue> z) {
+void store_zset(CommandContext& ctx, std::string_view key, std::unique_ptr<ZSetValue> z,
+                std::string_view event) {
   if (!z || z->size() == 0) {
-    ctx.db().remove(key);
+    if (ctx.db().remove(key)) ctx.changed(key, config::kEventGeneric, "del");
     return;
   }
   z->convert_to_listpack_if_fits(zset_limits(ctx));
   ctx.db().set(key, Value::zset(std::move(z)));  // replaces any value and its TTL
+  ctx.changed(key, config::kEventZset, event);
+}
+
+void zset_entries_removed(CommandContext& ctx, std::string_view key, ZSetValue& z,
+                          std::string_view event) {
+  ctx.notify(config::kEventZset, event, key);
+  if (z.size() == 0) {
+    ctx.db().remove(key);
+    ctx.notify(config::kEventGeneric, "del", key);
+  }
+  ctx.modified(key);
 }
 
 bool parse_score(CommandContext& ctx, std::string_view text, double& out) {
@@ -129,7 +141,7 @@ void zpop_and_reply(CommandContext& ctx, std::string_view key, ZSetValue& z, boo
     }
     return true;
   });
-  if (z.size() == 0) ctx.db().remove(key);
+  if (n > 0) zset_entries_removed(ctx, key, z, from_max ? "zpopmax" : "zpopmin");
 }
 
 bool parse_zmpop_args(CommandContext& ctx, size_t numkeys_at, ZMpopArgs& out) {

@@ -25,9 +25,15 @@ engine::ZSetValue* write_zset(CommandContext& ctx, std::string_view key);
 // encoding from its first member, as Redis 7.0 does).
 engine::ZSetValue& create_zset(CommandContext& ctx, std::string_view key,
                                std::string_view first_member);
-// For STORE commands: replaces whatever is under `key` with `z` (dropping any TTL), or deletes
-// the key when `z` is empty. Converts `z` back to a listpack first when it fits.
-void store_zset(CommandContext& ctx, std::string_view key, std::unique_ptr<engine::ZSetValue> z);
+// For STORE commands: replaces whatever is under `key` with `z` (dropping any TTL) and reports
+// `event`, or deletes the key when `z` is empty (reporting "del" if there was one). Converts `z`
+// back to a listpack first when it fits.
+void store_zset(CommandContext& ctx, std::string_view key, std::unique_ptr<engine::ZSetValue> z,
+                std::string_view event);
+// After entries left `z` (stored under `key`): reports `event`, deletes the key when the set is
+// empty (reporting "del") and signals the change. `key` must not view the entry's key bytes.
+void zset_entries_removed(CommandContext& ctx, std::string_view key, engine::ZSetValue& z,
+                          std::string_view event);
 
 // A score argument (ZADD, ZINCRBY): strtod syntax over the whole text, no leading space, no
 // NaN, no overflow. Replies "ERR value is not a valid float".

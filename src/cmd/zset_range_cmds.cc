@@ -81,7 +81,7 @@ class RangeOutput {
   void finish() {
     if (!store_) return;
     auto size = static_cast<int64_t>(result_->size());
-    store_zset(ctx_, dst_, std::move(result_));
+    store_zset(ctx_, dst_, std::move(result_), "zrangestore");
     ctx_.reply.integer(size);
   }
   void empty() {
@@ -222,20 +222,20 @@ void zlexcount(CommandContext& ctx) {
 // ZREMRANGEBY*: `remove` runs on an existing set and returns how many entries it removed; a set
 // left empty is deleted.
 template <typename Remove>
-void remove_range(CommandContext& ctx, Remove&& remove) {
+void remove_range(CommandContext& ctx, std::string_view event, Remove&& remove) {
   std::string_view key = ctx.arg(1);
   ZSetValue* z = write_zset(ctx, key);
   if (ctx.failed) return;
   if (!z) return ctx.reply.integer(0);
   uint64_t removed = remove(*z);
-  if (z->size() == 0) ctx.db().remove(key);
+  if (removed > 0) zset_entries_removed(ctx, key, *z, event);
   ctx.reply.integer(static_cast<int64_t>(removed));
 }
 
 void zremrangebyrank(CommandContext& ctx) {
   int64_t start, end;
   if (!ctx.parse_int(ctx.arg(2), start) || !ctx.parse_int(ctx.arg(3), end)) return;
-  remove_range(ctx, [&](ZSetValue& z) -> uint64_t {
+  remove_range(ctx, "zremrangebyrank", [&](ZSetValue& z) -> uint64_t {
     uint64_t first = 0, last = 0;
     if (!resolve_ranks(start, end, z.size(), first, last)) return 0;
     return z.remove_rank_range(first, last);
@@ -245,13 +245,13 @@ void zremrangebyrank(CommandContext& ctx) {
 void zremrangebyscore(CommandContext& ctx) {
   ds::ScoreRange range;
   if (!parse_score_range(ctx, ctx.arg(2), ctx.arg(3), range)) return;
-  remove_range(ctx, [&](ZSetValue& z) { return z.remove_score_range(range); });
+  remove_range(ctx, "zremrangebyscore", [&](ZSetValue& z) { return z.remove_score_range(range); });
 }
 
 void zremrangebylex(CommandContext& ctx) {
   ds::LexRange range;
   if (!parse_lex_range(ctx, ctx.arg(2), ctx.arg(3), range)) return;
-  remove_range(ctx, [&](ZSetValue& z) { return z.remove_lex_range(range); });
+  remove_range(ctx, "zremrangebylex", [&](ZSetValue& z) { return z.remove_lex_range(range); });
 }
 
 constexpr std::string_view kRangeComplexity =

@@ -1,5 +1,7 @@
 #include "cardinal/config/config.h"
 
+#include "cardinal/config/keyspace_events.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -318,7 +320,16 @@ std::vector<Directive> make_directives() {
   d.push_back(
       integer("slowlog-log-slower-than", &Settings::slowlog_log_slower_than, -1, LLONG_MAX));
   d.push_back(integer("slowlog-max-len", &Settings::slowlog_max_len, 0, LONG_MAX));
-  d.push_back(text("notify-keyspace-events", &Settings::notify_keyspace_events));
+  d.push_back({"notify-keyspace-events",
+               {},
+               kMutable,
+               [](Settings& s, Args a) -> std::string {
+                 std::optional<uint32_t> flags = parse_keyspace_events(a[0]);
+                 if (!flags) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+                 s.notify_keyspace_events = *flags;
+                 return "";
+               },
+               [](const Settings& s) { return format_keyspace_events(s.notify_keyspace_events); }});
   d.push_back(integer("set-max-intset-entries", &Settings::set_max_intset_entries, 0, LONG_MAX));
   d.push_back(integer("hash-max-listpack-entries", &Settings::hash_max_listpack_entries, 0,
                       LONG_MAX, kMutable, {"hash-max-ziplist-entries"}));

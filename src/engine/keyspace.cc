@@ -33,8 +33,7 @@ constexpr size_t kExpireSamplesPerRound = 20;
 DbEntry* Database::lookup(std::string_view key) {
   DbEntry* e = main_.find(key);
   if (e && is_expired(*e)) {
-    delete_entry(*e);
-    ++stats_->expired_keys;
+    expire_entry(*e);
     return nullptr;
   }
   return e;
@@ -47,6 +46,7 @@ DbEntry* Database::find_for_read(std::string_view key) {
     ++stats_->keyspace_hits;
   } else {
     ++stats_->keyspace_misses;
+    if (observer_) observer_->key_missed(*this, key);
   }
   return e;
 }
@@ -77,41 +77,43 @@ DbEntry& Database::set(std::string_view key, Value value, bool keep_ttl) {
                                    })
                    .first;
   if (created) {
-    notify_stored(key);
+    notify_stored(key, true);
     return *e;
   }
   if (is_expired(*e)) {
-    ++stats_->expired_keys;  // replaced while logically gone
+    // Replaced while logically gone: to observers the old key expired and a new one came.
+    ++stats_->expired_keys;
     // An expired predecessor's TTL must not leak into the new value, even under KEEPTTL.
     persist(*e);
+    if (observer_) observer_->key_expired(*this, key);
+    created = true;
   } else if (!keep_ttl) {
     persist(*e);
   }
   e->value = std::move(value);
   e->touch(clock_->now_ms());
-  notify_stored(key);
+  notify_stored(key, created);
   return *e;
 }
 
 DbEntry& Database::insert(std::string_view key, DetachedEntry detached) {
-  if (DbEntry* stale = main_.find(key)) {  // only an expired one may remain (REQUIRES)
-    delete_entry(*stale);
-    ++stats_->expired_keys;
-  }
+  if (DbEntry* stale = main_.find(key)) expire_entry(*stale);  // REQUIRES: only a dead one
   DbEntry* e = link_new(key, std::move(detached.value));
   main_.insert_new(e);
   if (detached.expire_at_ms != kNoExpire) set_expire(*e, detached.expire_at_ms);
-  notify_stored(key);
+  notify_stored(key, true);
   return *e;
 }
 
 bool Database::remove(std::string_view key) {
   DbEntry* e = main_.find(key);
   if (!e) return false;
-  bool live = !is_expired(*e);
-  if (!live) ++stats_->expired_keys;
+  if (is_expired(*e)) {
+    expire_entry(*e);
+    return false;
+  }
   delete_entry(*e);
-  return live;
+  return true;
 }
 
 std::optional<DetachedEntry> Database::take(std::string_view key) {
@@ -120,6 +122,14 @@ std::optional<DetachedEntry> Database::take(std::string_view key) {
   DetachedEntry out{std::move(e->value), expire_of(*e)};
   delete_entry(*e);
   return out;
+}
+
+void Database::expire_entry(DbEntry& e) {
+  ++stats_->expired_keys;
+  if (!observer_) return delete_entry(e);
+  expired_key_.assign(e.key());  // the entry holds the key bytes
+  delete_entry(e);
+  observer_->key_expired(*this, expired_key_);
 }
 
 void Database::delete_entry(DbEntry& e) {
@@ -174,8 +184,7 @@ const DbEntry* Database::random_entry(std::mt19937_64& rng) {
   while (!main_.empty()) {
     DbEntry* e = main_.random_element(rng);
     if (!is_expired(*e)) return e;
-    delete_entry(*e);
-    ++stats_->expired_keys;
+    expire_entry(*e);
   }
   return nullptr;
 }
@@ -194,8 +203,7 @@ size_t Database::active_expire(int64_t deadline_us) {
       });
     } while (sampled < kExpireSamplesPerRound && expire_cursor_ != 0);
     for (const std::string& key : dead) {
-      if (DbEntry* e = main_.find(key)) delete_entry(*e);
-      ++stats_->expired_keys;
+      if (DbEntry* e = main_.find(key)) expire_entry(*e);
       ++deleted;
     }
     if (dead.size() * 10 <= sampled || util::monotonic_us() >= deadline_us) break;

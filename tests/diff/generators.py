@@ -71,7 +71,7 @@ ARITY = {
     "SWAPDB": 3, "COPY": -3, "TOUCH": -2, "DBSIZE": 1, "SELECT": 2, "EXPIRE": -3,
     "PEXPIRE": -3, "EXPIREAT": -3, "PEXPIREAT": -3, "TTL": 2, "PTTL": 2, "EXPIRETIME": 2,
     "PEXPIRETIME": 2, "PERSIST": 2, "ECHO": 2, "TIME": 1, "RESET": 1, "OBJECT": -2,
-    "CLIENT": -2, "MULTI": 1, "EXEC": 1, "DISCARD": 1, "SADD": -3, "SREM": -3, "SISMEMBER": 3, "SMISMEMBER": -3, "SMEMBERS": 2,
+    "CLIENT": -2, "MULTI": 1, "EXEC": 1, "DISCARD": 1, "WATCH": -2, "UNWATCH": 1, "SADD": -3, "SREM": -3, "SISMEMBER": 3, "SMISMEMBER": -3, "SMEMBERS": 2,
     "SCARD": 2, "SPOP": -2, "SRANDMEMBER": -2, "SMOVE": 4, "SINTER": -2, "SINTERSTORE": -3,
     "SINTERCARD": -3, "SUNION": -2, "SUNIONSTORE": -3, "SDIFF": -2, "SDIFFSTORE": -3,
     "SSCAN": -3, "HSET": -4, "HMSET": -4, "HSETNX": 4, "HGET": 3, "HMGET": -3, "HDEL": -3,
@@ -1684,13 +1684,60 @@ def transaction_session(call, args):
 def transactions(g):
     """A whole transaction as one step: MULTI, up to 8 queued commands, then EXEC (or DISCARD),
     sometimes followed by a stray EXEC or DISCARD (their errors without MULTI); SELECT 0 last,
-    since a queued SELECT changes the database for the steps after."""
+    since a queued SELECT changes the database for the steps after. Or a WATCH sequence."""
+    if g.chance(0.4):
+        return _watch(g)
     cmds = [[g.cased("MULTI")]] + [_tx_command(g) for _ in range(g.rng.randint(0, 8))]
     cmds.append(g.pick([(6, [g.cased("EXEC")]), (2, [g.cased("DISCARD")])]))
     if g.chance(0.2):
         cmds.append([g.cased(g.rng.choice(["EXEC", "DISCARD"]))])
     cmds.append([b"SELECT", b"0"])
     return Step(join_session(cmds), run=transaction_session)
+
+
+def _plain_data_command(g):
+    """A command of a data family whose step is a single plain command (no custom runner)."""
+    for _ in range(20):
+        st = g.rng.choice([strings, keys, sets, hashes, lists, zsets, zranges])(g)
+        if st.run is None:
+            return st.args
+    return [b"PING"]
+
+
+def watch_session(call, args):
+    """WATCH ... EXEC on the stream's connection. The commands between WATCH and MULTI come
+    from the data families, whose own steps compare their replies; here only whether they
+    invalidated the WATCH matters, so their replies are left out and the rest is compared."""
+    replies = []
+    in_between = False
+    for command in split_session(args):
+        name = command[0].upper()
+        if name == b"WATCH" and not replies:
+            in_between = True
+        elif name == b"MULTI":
+            in_between = False
+        reply = call(command)
+        if not in_between or name in (b"WATCH", b"UNWATCH"):
+            replies.append(reply)
+    return Reply("watch_session", tuple(replies))
+
+
+def _watch(g):
+    """WATCH some keys, run up to three data commands (from the other families: writes that do
+    and do not change a watched key, FLUSHDB, SWAPDB, ...), then MULTI ... EXEC: EXEC runs or
+    answers null exactly as Redis decides whether a watched key changed."""
+    between = [_plain_data_command(g) for _ in range(g.rng.randint(0, 3))]
+    watched = [a for c in between for a in c[1:3]] + g.keys(0, 2)
+    cmds = [[g.cased("WATCH")] + (watched or [g.key()])] + between
+    if g.chance(0.1):
+        cmds.append([g.cased("UNWATCH")])
+    cmds.append([g.cased("MULTI")])
+    if g.chance(0.1):
+        cmds.append([g.cased("WATCH"), g.key()])  # refused, and the transaction goes on
+    cmds += [_tx_command(g) for _ in range(g.rng.randint(0, 3))]
+    cmds.append(g.pick([(8, [g.cased("EXEC")]), (1, [g.cased("DISCARD")])]))
+    cmds.append([b"SELECT", b"0"])
+    return Step(join_session(cmds), run=watch_session)
 
 
 # -- streams -------------------------------------------------------------------------------

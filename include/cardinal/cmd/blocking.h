@@ -1,6 +1,6 @@
 // BlockingRegistry: the clients blocked in BLPOP, BZPOPMIN and friends, keyed by (db, key) with
 // one FIFO queue per key, so the client that blocked first is served first. A key becomes
-// "ready" when the keyspace stores a value under it (engine::KeyObserver) or SWAPDB brings one
+// "ready" when the keyspace stores a value under it (told by KeyEvents) or SWAPDB brings one
 // in; after each command the dispatcher calls serve_ready(), which re-runs the blocked command of
 // each waiter of a ready key, oldest first, until the key is gone or nobody is left.
 // Invariants: a session is blocked iff session.blocked is set, and then it sits in the queue of
@@ -20,6 +20,7 @@
 
 namespace cardinal::cmd {
 
+class KeyEvents;
 class Session;
 class ServerState;
 struct CommandSpec;
@@ -38,10 +39,10 @@ struct BlockedCommand {
   std::vector<std::pair<std::string, std::list<Session*>::iterator>> queue_positions;
 };
 
-class BlockingRegistry final : public engine::KeyObserver {
+class BlockingRegistry {
  public:
-  explicit BlockingRegistry(engine::Keyspace& keyspace) : keyspace_(keyspace) {}
-  ~BlockingRegistry() override;
+  BlockingRegistry(engine::Keyspace& keyspace, KeyEvents& events)
+      : keyspace_(keyspace), events_(events) {}
   BlockingRegistry(const BlockingRegistry&) = delete;
   BlockingRegistry& operator=(const BlockingRegistry&) = delete;
 
@@ -68,15 +69,14 @@ class BlockingRegistry final : public engine::KeyObserver {
   // SWAPDB: every waited key of either database that now exists is ready.
   void databases_swapped(int a, int b);
 
-  void value_stored(const engine::Database& db, std::string_view key) override;
+  // KeyEvents: `key` of `db` received a value.
+  void value_stored(const engine::Database& db, std::string_view key);
 
  private:
   struct Queue {
     std::list<Session*> sessions;
     bool ready = false;
   };
-  // (db, key) as one string: 4 bytes of db index, then the key.
-  static void encode(std::string& out, int db, std::string_view key);
   void mark_ready(const std::string& encoded, Queue& queue);
   void release(Session& session);
   // Releases a session whose reply was written after `output_before`, dropping the reply when
@@ -84,6 +84,7 @@ class BlockingRegistry final : public engine::KeyObserver {
   void finish(Session& session, size_t output_before);
 
   engine::Keyspace& keyspace_;
+  KeyEvents& events_;
   std::unordered_map<std::string, Queue> waiters_;
   std::vector<std::string> ready_;  // encoded keys, each at most once (Queue::ready)
   std::string scratch_;

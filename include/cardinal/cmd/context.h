@@ -42,6 +42,19 @@ struct CommandContext {
     reply.error(message);
   }
 
+  // Write handlers report each real change (as Redis calls signalModifiedKey and
+  // notifyKeyspaceEvent): modified() invalidates WATCHes of the key, notify() publishes the
+  // keyspace notification `event` (class: config::KeyspaceEvent) if enabled; changed() does both.
+  // A write that changes nothing (SADD of a present member) reports nothing.
+  void modified(std::string_view key) { server.key_events.modified(session.db, key); }
+  void notify(uint32_t event_class, std::string_view event, std::string_view key) {
+    server.key_events.notify(event_class, event, session.db, key);
+  }
+  void changed(std::string_view key, uint32_t event_class, std::string_view event) {
+    modified(key);
+    notify(event_class, event, key);
+  }
+
   // Blocks the client on `keys` (views into args) until one can serve it; the command is re-run
   // then. timeout_ms 0 waits forever.
   void block_on(std::span<const std::string_view> keys, int64_t timeout_ms);

@@ -88,6 +88,7 @@ enum class Errc {
   // Transactions.
   NotAllowedInMulti,
   MultiNested,
+  WatchInsideMulti,
   ExecWithoutMulti,
   DiscardWithoutMulti,
   ExecAbort,

@@ -12,10 +12,12 @@
 
 #include "cardinal/cmd/blocking.h"
 #include "cardinal/cmd/command_table.h"
+#include "cardinal/cmd/key_events.h"
 #include "cardinal/cmd/latency_monitor.h"
 #include "cardinal/cmd/pubsub.h"
 #include "cardinal/cmd/session.h"
 #include "cardinal/cmd/slowlog.h"
+#include "cardinal/cmd/watch.h"
 #include "cardinal/config/config.h"
 #include "cardinal/engine/keyspace.h"
 #include "cardinal/util/clock.h"
@@ -47,7 +49,9 @@ class ServerState final : public resp::ErrorSink {
   config::Config& config;
   const util::Clock& clock;
   engine::Keyspace keyspace;
-  BlockingRegistry blocking{keyspace};
+  KeyEvents key_events{*this};
+  BlockingRegistry blocking{keyspace, key_events};
+  WatchRegistry watches{keyspace, key_events};
   PubSub pubsub{config, clock};
   CommandTable commands;
   ServerStats stats;

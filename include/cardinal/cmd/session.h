@@ -99,6 +99,10 @@ class Session {
   // Inside EXEC: blocking commands answer at once, as if timed out.
   bool in_exec() const { return transaction && transaction->executing; }
   int64_t output_soft_limit_since_ms = 0;  // 0 while under the soft output limit
+  // WATCHed keys (encode_db_key form), kept by WatchRegistry together with its own table.
+  std::vector<std::string> watched;
+  // A watched key changed: the next EXEC replies null. Cleared by EXEC, DISCARD, UNWATCH.
+  bool watch_dirty = false;
 
  private:
   uint64_t id_;

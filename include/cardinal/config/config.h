@@ -58,7 +58,7 @@ struct Settings {
   std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
   int64_t slowlog_log_slower_than = 10000;
   int64_t slowlog_max_len = 128;
-  std::string notify_keyspace_events;
+  uint32_t notify_keyspace_events = 0;  // config::KeyspaceEvent bits
   int64_t set_max_intset_entries = 512;
   int64_t hash_max_listpack_entries = 512;
   int64_t hash_max_listpack_value = 64;

@@ -88,13 +88,20 @@ struct KeyspaceStats {
 
 class Database;
 
-// Told whenever a key receives a new value through set() or insert() (a key created or
-// replaced, also by RENAME/MOVE/COPY), so blocked clients waiting on that key can be woken.
-// Installed only while someone waits, so the common path pays one null test.
+// Told what happens to keys behind the handlers' backs or in one place for all of them: a key
+// receives a value through set() or insert() (created, or replaced; also RENAME/MOVE/COPY), a
+// key is removed because its TTL passed (lazily or by the cron), a read finds no key. Blocked
+// clients, WATCH and keyspace notifications listen; the observer is installed only while one
+// of them cares, so the common path pays one null test.
 class KeyObserver {
  public:
   virtual ~KeyObserver() = default;
-  virtual void value_stored(const Database& db, std::string_view key) = 0;
+  // `created`: the key did not exist (or had expired) before.
+  virtual void value_stored(const Database& db, std::string_view key, bool created) = 0;
+  // After the expired key is gone.
+  virtual void key_expired(const Database& db, std::string_view key) = 0;
+  // find_for_read found nothing (INFO keyspace_misses counts the same).
+  virtual void key_missed(const Database& db, std::string_view key) = 0;
 };
 
 class Database {
@@ -120,6 +127,10 @@ class Database {
   bool remove(std::string_view key);
   // Unlinks a live key and hands back its value and expiry.
   std::optional<DetachedEntry> take(std::string_view key);
+
+  // The entry under `key` even if its TTL has passed (nothing is deleted): WATCH, FLUSHDB and
+  // SWAPDB reason about keys that are present but logically expired, as Redis does.
+  DbEntry* peek(std::string_view key) { return main_.find(key); }
 
   // REQUIRES: entry belongs to this database. at_ms is absolute.
   void set_expire(DbEntry& entry, int64_t at_ms);
@@ -173,10 +184,12 @@ class Database {
 
   DbEntry* lookup(std::string_view key);
   void delete_entry(DbEntry& e);
+  // Deletes an entry whose TTL passed: counts it and tells the observer.
+  void expire_entry(DbEntry& e);
   DbEntry* link_new(std::string_view key, Value value);
 
-  void notify_stored(std::string_view key) const {
-    if (observer_) observer_->value_stored(*this, key);
+  void notify_stored(std::string_view key, bool created) const {
+    if (observer_) observer_->value_stored(*this, key, created);
   }
 
   friend class Keyspace;  // installs the observer
@@ -187,6 +200,7 @@ class Database {
   ds::HashTable<ExpireRecord, ExpireKey> expires_;
   size_t entry_header_bytes_ = 0;  // DbEntry headers and key-length prefixes
   uint64_t expire_cursor_ = 0;
+  std::string expired_key_;  // expire_entry's copy of the key it reports
 };
 
 class Keyspace {
