@@ -16,18 +16,19 @@ import pytest
 from conftest import RawConn, parse_info
 
 
-def non_loopback_ipv4():
-    """An IPv4 address of this machine outside 127.0.0.0/8 that a socket can bind, or None."""
+def own_address(family):
+    """A non-loopback address of this machine in `family` that a socket can bind, or None."""
     try:
         out = subprocess.run(["hostname", "-I"], capture_output=True, text=True,
                              timeout=5).stdout.split()
     except (OSError, subprocess.SubprocessError):
         return None
     for addr in out:
-        if ":" in addr or addr.startswith("127."):
+        if (":" in addr) != (family == socket.AF_INET6) or addr.startswith("127.") or \
+                addr == "::1" or addr.lower().startswith("fe80:"):
             continue
         try:
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            with socket.socket(family, socket.SOCK_STREAM) as s:
                 s.bind((addr, 0))
             return addr
         except OSError:
@@ -35,7 +36,8 @@ def non_loopback_ipv4():
     return None
 
 
-ADDR = non_loopback_ipv4()
+ADDR = own_address(socket.AF_INET)
+ADDR6 = own_address(socket.AF_INET6)
 pytestmark = pytest.mark.skipif(
     ADDR is None, reason="this machine has no non-loopback IPv4 address to emulate a remote client")
 
@@ -187,3 +189,17 @@ def test_config_set_applies_to_the_next_connections(start_server):
     assert c.call("CONFIG", "SET", "requirepass", "pw") == b"+OK\r\n"
     assert ping(ADDR, srv.port) == b"-NOAUTH Authentication required.\r\n"
     c.close()
+
+
+@pytest.mark.skipif(ADDR6 is None, reason="this machine has no non-loopback IPv6 address")
+def test_ipv6_only_loopback_gets_in(start_server):
+    # is ::1 usable at all (refused is fine: nothing listens on port 1)
+    try:
+        socket.create_connection(("::1", 1), timeout=1).close()
+    except ConnectionRefusedError:
+        pass
+    except OSError:
+        pytest.skip("no IPv6 loopback")
+    srv = start(start_server, "::1", ADDR6)
+    assert ping("::1", srv.port) == b"+PONG\r\n"
+    assert_denied(ping(ADDR6, srv.port))
