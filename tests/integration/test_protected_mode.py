@@ -43,9 +43,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def connect_from(host, port, source=None):
-    s = socket.create_connection((host, port), timeout=5, source_address=(source, 0)
-                                 if source else None)
-    return s
+    """A TCP connection to host:port, from the address `source` when one is given."""
+    return socket.create_connection((host, port), timeout=5,
+                                    source_address=(source, 0) if source else None)
 
 
 def read_until_closed(s, timeout=5.0):
