@@ -66,17 +66,22 @@ bench:
 # (PING, SET/GET/DEL) by the shared container-test.sh, which needs root and installs buildah,
 # podman, runc, debootstrap and redis-tools the first time. Two runs, each building the image:
 # the image's defaults, then a password (--requirepass, redis-cli authenticating). The container
-# shares the host network, so CONTAINER_PORT must be free here.
+# shares the host network, so CONTAINER_PORT must be free here. The previous image is removed
+# before each build, so repeated runs leave one image behind, not one per run.
 CONTAINER_TEST ?= $(firstword $(wildcard /work/shared/tools/container-test.sh $(abspath ../shared/tools/container-test.sh)))
 CONTAINER_PORT ?= 6399
+CONTAINER_IMAGE ?= localhost/cardinal:ci
 CONTAINER_PASSWORD := cardinal-ci
+define container_run
+	@command -v podman >/dev/null && podman rmi -f $(CONTAINER_IMAGE) >/dev/null 2>&1 || true
+	$(1) IMAGE=$(CONTAINER_IMAGE) bash $(CONTAINER_TEST) . $(CONTAINER_PORT) -- --port $(CONTAINER_PORT) $(2)
+endef
 container-test:
 	@if [ -z "$(CONTAINER_TEST)" ] || [ ! -f "$(CONTAINER_TEST)" ]; then \
 	  echo "container-test.sh not found (looked in /work/shared/tools and ../shared/tools);" \
 	       "set CONTAINER_TEST=/path/to/container-test.sh" >&2; exit 1; fi
-	bash $(CONTAINER_TEST) . $(CONTAINER_PORT) -- --port $(CONTAINER_PORT)
-	REDISCLI_AUTH=$(CONTAINER_PASSWORD) bash $(CONTAINER_TEST) . $(CONTAINER_PORT) -- \
-	  --port $(CONTAINER_PORT) --requirepass $(CONTAINER_PASSWORD)
+	$(call container_run,,)
+	$(call container_run,REDISCLI_AUTH=$(CONTAINER_PASSWORD),--requirepass $(CONTAINER_PASSWORD))
 
 clean:
 	rm -rf build
