@@ -10,13 +10,15 @@
 # config file first and then options, as redis-server takes them.
 #
 # Protected mode: cardinal implements it as Redis 7.0 does (with protected-mode yes and no
-# password, only loopback and unix socket clients are let in), and its default is yes. The image,
-# like the official redis image, starts the server with `--bind * -::* --protected-mode no`:
-# behind `docker run -p` a client arrives from the bridge's gateway, never from loopback, so
-# protected mode would shut out every client, and publishing a port is already the decision to
-# expose it. Set a password (`--requirepass`) before publishing the port beyond this host, or pass
-# `--protected-mode yes` to get Redis's stand-alone behaviour back. A config file that sets bind or
-# protected-mode keeps its own values.
+# password, only clients on 127.0.0.1, ::1 or a unix socket are let in), and its default is yes.
+# The official redis image turns it off (docker-library/redis builds Redis with protected-mode
+# defaulting to no: ports are only exposed when published with -p/-P) and Redis's built-in bind
+# is every interface. This image does the same by starting the server with
+# `--bind * -::* --protected-mode no` (cardinal's built-in bind is loopback only): behind
+# `docker run -p` a client arrives from the bridge's gateway, never from loopback, so protected
+# mode would shut out every client. Set a password (`--requirepass`) before publishing the port
+# beyond this host, or pass `--protected-mode yes` for the stand-alone behaviour. A config file
+# that sets bind or protected-mode keeps its own values.
 
 ############################## stage 1: build ##############################
 FROM debian:bookworm-slim AS build
@@ -71,6 +73,7 @@ USER cardinal
 EXPOSE 6379
 
 # PING over loopback with bash's /dev/tcp; PONG or NOAUTH (a password is set) count as healthy.
+# OCI images have no HEALTHCHECK: buildah/podman keep it only with `--format docker`.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 \
   CMD ["/usr/local/bin/cardinal-healthcheck"]
 
