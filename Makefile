@@ -9,7 +9,7 @@ TEST_DIR := build/test
 CLANG_DIR := build/clang
 CMAKE_COMMON := -DCMAKE_CXX_COMPILER_LAUNCHER=$(shell command -v ccache || true)
 
-.PHONY: run test build release compile-checks bench deps-build deps-test clean
+.PHONY: run test build release compile-checks bench container-test deps-build deps-test clean
 
 # Installs only the packages that are missing, so a machine that has them needs no network.
 define apt_install
@@ -61,6 +61,27 @@ bench:
 	cmake --build $(RELEASE_DIR) -j$(JOBS) --target cardinal-server hash_table_bench
 	./$(RELEASE_DIR)/bench/hash_table_bench $(BENCH_N)
 	/usr/bin/python3 bench/e2e/suite.py --cardinal $(RELEASE_DIR)/cardinal-server $(BENCH_ARGS)
+
+# The container image (Dockerfile) built with buildah and smoke-tested with podman and redis-cli
+# (PING, SET/GET/DEL) by the shared container-test.sh, which needs root and installs buildah,
+# podman, runc, debootstrap and redis-tools the first time. Two runs, each building the image:
+# the image's defaults, then a password (--requirepass, redis-cli authenticating). The container
+# shares the host network, so CONTAINER_PORT must be free here. The previous image is removed
+# before each build, so repeated runs leave one image behind, not one per run.
+CONTAINER_TEST ?= $(firstword $(wildcard /work/shared/tools/container-test.sh $(abspath ../shared/tools/container-test.sh)))
+CONTAINER_PORT ?= 6399
+CONTAINER_IMAGE ?= localhost/cardinal:ci
+CONTAINER_PASSWORD := cardinal-ci
+define container_run
+	@command -v podman >/dev/null && podman rmi -f $(CONTAINER_IMAGE) >/dev/null 2>&1 || true
+	$(1) IMAGE=$(CONTAINER_IMAGE) bash $(CONTAINER_TEST) . $(CONTAINER_PORT) -- --port $(CONTAINER_PORT) $(2)
+endef
+container-test:
+	@if [ -z "$(CONTAINER_TEST)" ] || [ ! -f "$(CONTAINER_TEST)" ]; then \
+	  echo "container-test.sh not found (looked in /work/shared/tools and ../shared/tools);" \
+	       "set CONTAINER_TEST=/path/to/container-test.sh" >&2; exit 1; fi
+	$(call container_run,,)
+	$(call container_run,REDISCLI_AUTH=$(CONTAINER_PASSWORD),--requirepass $(CONTAINER_PASSWORD))
 
 clean:
 	rm -rf build

@@ -1,5 +1,6 @@
 #include "cardinal/server/server.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -8,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 #include <csignal>
+#include <string_view>
 
 #include "cardinal/server/connection.h"
 #include "cardinal/util/clock.h"
@@ -29,6 +31,44 @@ void enable_keepalive(generic_stream::socket& socket, int64_t interval) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &probe, sizeof(probe));
   ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
 }
+
+// Redis 7.0's test for "from this machine": the peer is exactly 127.0.0.1 or ::1. Other
+// 127.0.0.0/8 addresses do not count (redis-server 7.0.15 refuses a client from 127.0.0.2), nor
+// would an IPv4-mapped one, which v6-only listeners never see.
+bool is_loopback_peer(const generic_stream::endpoint& peer) {
+  const sockaddr* sa = peer.data();
+  if (sa->sa_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+    return ntohl(in->sin_addr.s_addr) == INADDR_LOOPBACK;
+  }
+  if (sa->sa_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+  }
+  return false;
+}
+
+// Sends one error line to a client that is not let in, then closes. Whatever the client already
+// sent is read and dropped first: closing with unread input resets the connection, and a reset
+// can destroy the error line before the client reads it.
+void refuse(generic_stream::socket& socket, std::string_view error_line) {
+  boost::system::error_code ec;
+  socket.non_blocking(true, ec);
+  asio::write(socket, asio::buffer(error_line.data(), error_line.size()), ec);
+  char sink[4096];
+  for (int i = 0; i < 16 && socket.available(ec) > 0 && !ec; ++i)
+    socket.read_some(asio::buffer(sink), ec);
+  socket.close(ec);
+}
+
+// Protected mode's refusal, one line. The facts a user needs: why (protected mode is on and the
+// default user has no password), who gets in (loopback and unix socket clients), and the fixes.
+constexpr std::string_view kDenied =
+    "-DENIED cardinal is running in protected mode: protected mode is enabled and the default "
+    "user has no password, so only clients on the loopback interface or a unix socket are "
+    "accepted. To let other hosts in, set a password (requirepass), or turn protected mode off "
+    "with 'CONFIG SET protected-mode no' from a loopback client or by restarting with "
+    "'--protected-mode no', and then make sure the server is not reachable from the internet.\r\n";
 
 }  // namespace
 
@@ -133,20 +173,30 @@ void Server::accept(Acceptor& acceptor, bool is_unix) {
 
 void Server::admit(generic_stream::socket socket, bool is_unix) {
   boost::system::error_code ec;
-  ++state_.stats.total_connections_received;
-  clock_.refresh();  // created_ms and idle times start from now, not from the last batch
-  if (connections_.size() >= static_cast<size_t>(config_.settings().maxclients)) {
-    static constexpr std::string_view kFull = "-ERR max number of clients reached\r\n";
-    socket.non_blocking(true, ec);
-    asio::write(socket, asio::buffer(kFull.data(), kFull.size()), ec);
-    socket.close(ec);
+  const config::Settings& s = config_.settings();
+  // Refused clients count in rejected_connections only, as in Redis; one refused by protected
+  // mode still uses up a client id (Redis creates the client before it checks).
+  if (connections_.size() >= static_cast<size_t>(s.maxclients)) {
+    refuse(socket, "-ERR max number of clients reached\r\n");
     ++state_.stats.rejected_connections;
     return;
   }
+  // Protected mode (Redis 7.0's rule): with no password for the default user, only clients on
+  // this machine get in. Unlike Redis before 7.0, an explicit bind does not lift it.
+  if (s.protected_mode && !is_unix && !state_.auth_required()) {
+    auto peer = socket.remote_endpoint(ec);
+    if (ec || !is_loopback_peer(peer)) {
+      refuse(socket, kDenied);
+      ++state_.stats.rejected_connections;
+      ++state_.next_client_id;
+      return;
+    }
+  }
+  ++state_.stats.total_connections_received;
+  clock_.refresh();  // created_ms and idle times start from now, not from the last batch
   if (!is_unix) {
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
-    if (int64_t interval = config_.settings().tcp_keepalive; interval > 0)
-      enable_keepalive(socket, interval);
+    if (int64_t interval = s.tcp_keepalive; interval > 0) enable_keepalive(socket, interval);
   }
   uint64_t id = state_.next_client_id++;
   auto conn = std::make_shared<Connection>(*this, std::move(socket), id);

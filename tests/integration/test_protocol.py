@@ -331,6 +331,27 @@ def test_maxclients(start_server):
         b.close()
 
 
+def test_maxclients_refusals_count_as_rejected_not_received(start_server):
+    srv = start_server(["--maxclients", "1"])
+    time.sleep(0.2)  # let the server notice the start-up probe connection went away
+    a = RawConn(srv.port)
+    try:
+        def stats():
+            info = bulk_text(a.call("INFO", "stats"))
+            return {k: int(v) for k, v in parse_info(info).items()
+                    if k in ("total_connections_received", "rejected_connections")}
+        before = stats()
+        for _ in range(2):
+            extra = RawConn(srv.port)
+            assert extra.read_all_until_closed() == b"-ERR max number of clients reached\r\n"
+            extra.close()
+        after = stats()
+        assert after["rejected_connections"] - before["rejected_connections"] == 2
+        assert after["total_connections_received"] == before["total_connections_received"]
+    finally:
+        a.close()
+
+
 def test_idle_timeout(start_server):
     srv = start_server(["--timeout", "1"])
     idle = RawConn(srv.port)
