@@ -295,3 +295,29 @@ def test_active_expiry_publishes_expired(pair):
             time.sleep(0.05)
     events = compare(pair, "KEx", [script])
     assert events == [("__keyspace@0__:gone", "expired"), ("__keyevent@0__:expired", "gone")]
+
+
+def test_blocked_clients_served_by_a_push_publish_as_redis_does(pair):
+    """A waiter served after another client's push: the push's events, then the pop's (and
+    "del" when that empties the list), for BLPOP, BLMOVE and BZPOPMIN."""
+    from conftest import RawConn, encode_command
+
+    def script(client):
+        port = client.connection_pool.connection_kwargs["port"]
+        waiters = [RawConn(port) for _ in range(3)]
+        waiters[0].send(encode_command("BLPOP", "q", "5"))
+        waiters[1].send(encode_command("BLMOVE", "q2", "dst", "LEFT", "RIGHT", "5"))
+        waiters[2].send(encode_command("BZPOPMIN", "zq", "5"))
+        deadline = time.monotonic() + 5
+        while int(client.info("clients")["blocked_clients"]) < 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        client.rpush("q", "a", "b")
+        client.rpush("q2", "x")
+        client.zadd("zq", {"m": 1})
+        for w in waiters:
+            assert not w.read_reply().startswith(b"-")
+            w.close()
+    events = compare(pair, "KEA", [script])
+    assert ("__keyevent@0__:lpop", "q") in events
+
