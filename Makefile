@@ -9,7 +9,7 @@ TEST_DIR := build/test
 CLANG_DIR := build/clang
 CMAKE_COMMON := -DCMAKE_CXX_COMPILER_LAUNCHER=$(shell command -v ccache || true)
 
-.PHONY: run test build release compile-checks bench container-test deps-build deps-test clean
+.PHONY: run test build release compile-checks bench container-test deps-build deps-test deps-node clean
 
 # Installs only the packages that are missing, so a machine that has them needs no network.
 define apt_install
@@ -43,7 +43,17 @@ compile-checks: deps-test release
 	CXX=clang++ cmake -S . -B $(CLANG_DIR) -DCMAKE_BUILD_TYPE=Debug $(CMAKE_COMMON)
 	cmake --build $(CLANG_DIR) -j$(JOBS)
 
-test: build compile-checks
+# The Node.js client libraries of tests/integration/test_node_clients.py (ioredis, node-redis,
+# valkey-glide), pinned by tests/clients/package-lock.json (versions that run on bookworm's Node
+# 18.19 as well as newer ones). Node and npm come from apt when the
+# machine has neither (Debian's nodejs and npm packages); the libraries from npm's registry.
+deps-node:
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm; }
+	@if [ ! -d tests/clients/node_modules ] || [ tests/clients/package-lock.json -nt tests/clients/node_modules ]; then \
+	  cd tests/clients && npm ci --no-audit --no-fund && touch node_modules; fi
+
+test: build compile-checks deps-node
 	cd $(TEST_DIR) && ctest --output-on-failure -j$(JOBS)
 
 # Benchmarks (not part of `make test`): the Release build, the hash table growth benchmark, then
