@@ -178,27 +178,35 @@ void SkipList::release(Node* n) {
   ::operator delete(n);  // Node is trivially destructible
 }
 
-template <typename Before>
+template <bool kPositions, typename Before>
 SkipList::Node* SkipList::descend(Before&& before, Node** update, uint32_t* pos) const {
   Node* x = head();
   uint32_t x_pos = 0;
   for (int i = level_ - 1; i >= 0; --i) {
     while (Node* y = x->forward()[i]) {
-      uint32_t y_pos = x_pos + span(x, i);
+      // Without positions the spans are never read: they may sit on another cache line than
+      // the forward links, and a descent is mostly waiting for memory.
+      uint32_t y_pos = kPositions ? x_pos + span(x, i) : 0;
       if (!before(static_cast<const Node*>(y), y_pos)) break;
       x = y;
       x_pos = y_pos;
     }
     if (update) update[i] = x;
-    if (pos) pos[i] = x_pos;
+    if (kPositions && pos) pos[i] = x_pos;
   }
   return x;
 }
 
 void SkipList::find_predecessors(double score, std::string_view member, Node** update,
                                  uint32_t* pos) const {
-  descend([&](const Node* y, uint32_t) { return key_less(y->score(), y->member(), score, member); },
-          update, pos);
+  auto before = [&](const Node* y, uint32_t) {
+    return key_less(y->score(), y->member(), score, member);
+  };
+  if (pos) {
+    descend<true>(before, update, pos);
+  } else {
+    descend<false>(before, update, nullptr);
+  }
 }
 
 // `update` and `pos` come from find_predecessors for n's key; n's level is already chosen.
@@ -318,36 +326,37 @@ uint64_t SkipList::rank(const Node* n) const {
 SkipList::Node* SkipList::at_rank(uint64_t r) const {
   if (r >= size_) return nullptr;
   const uint32_t target = static_cast<uint32_t>(r + 1);
-  return descend([&](const Node*, uint32_t y_pos) { return y_pos <= target; }, nullptr, nullptr);
+  return descend<true>([&](const Node*, uint32_t y_pos) { return y_pos <= target; }, nullptr,
+                       nullptr);
 }
 
 SkipList::Node* SkipList::first_in_range(const ScoreRange& range) const {
   if (range.empty()) return nullptr;
-  Node* before = descend([&](const Node* y, uint32_t) { return !range.satisfies_min(y->score()); },
-                         nullptr, nullptr);
+  Node* before = descend<false>(
+      [&](const Node* y, uint32_t) { return !range.satisfies_min(y->score()); }, nullptr, nullptr);
   Node* y = before->forward()[0];
   return y && range.satisfies_max(y->score()) ? y : nullptr;
 }
 
 SkipList::Node* SkipList::last_in_range(const ScoreRange& range) const {
   if (range.empty()) return nullptr;
-  Node* x = descend([&](const Node* y, uint32_t) { return range.satisfies_max(y->score()); },
-                    nullptr, nullptr);
+  Node* x = descend<false>([&](const Node* y, uint32_t) { return range.satisfies_max(y->score()); },
+                           nullptr, nullptr);
   return x != head() && range.satisfies_min(x->score()) ? x : nullptr;
 }
 
 SkipList::Node* SkipList::first_in_lex_range(const LexRange& range) const {
   if (range.empty()) return nullptr;
-  Node* before = descend([&](const Node* y, uint32_t) { return !range.satisfies_min(y->member()); },
-                         nullptr, nullptr);
+  Node* before = descend<false>(
+      [&](const Node* y, uint32_t) { return !range.satisfies_min(y->member()); }, nullptr, nullptr);
   Node* y = before->forward()[0];
   return y && range.satisfies_max(y->member()) ? y : nullptr;
 }
 
 SkipList::Node* SkipList::last_in_lex_range(const LexRange& range) const {
   if (range.empty()) return nullptr;
-  Node* x = descend([&](const Node* y, uint32_t) { return range.satisfies_max(y->member()); },
-                    nullptr, nullptr);
+  Node* x = descend<false>(
+      [&](const Node* y, uint32_t) { return range.satisfies_max(y->member()); }, nullptr, nullptr);
   return x != head() && range.satisfies_min(x->member()) ? x : nullptr;
 }
 
@@ -368,8 +377,8 @@ uint64_t SkipList::delete_run(Node** update, uint64_t limit, Pred&& in_range, Vi
 uint64_t SkipList::delete_score_range(const ScoreRange& range, Visitor fn) {
   if (range.empty()) return 0;
   Node* update[kMaxLevel];
-  descend([&](const Node* y, uint32_t) { return !range.satisfies_min(y->score()); }, update,
-          nullptr);
+  descend<false>([&](const Node* y, uint32_t) { return !range.satisfies_min(y->score()); }, update,
+                 nullptr);
   return delete_run(
       update, kMaxSize, [&](const Node* x) { return range.satisfies_max(x->score()); }, fn);
 }
@@ -377,8 +386,8 @@ uint64_t SkipList::delete_score_range(const ScoreRange& range, Visitor fn) {
 uint64_t SkipList::delete_lex_range(const LexRange& range, Visitor fn) {
   if (range.empty()) return 0;
   Node* update[kMaxLevel];
-  descend([&](const Node* y, uint32_t) { return !range.satisfies_min(y->member()); }, update,
-          nullptr);
+  descend<false>([&](const Node* y, uint32_t) { return !range.satisfies_min(y->member()); }, update,
+                 nullptr);
   return delete_run(
       update, kMaxSize, [&](const Node* x) { return range.satisfies_max(x->member()); }, fn);
 }
@@ -388,7 +397,7 @@ uint64_t SkipList::delete_rank_range(uint64_t start, uint64_t end_inclusive, Vis
   const uint64_t end = std::min(end_inclusive, size_ - 1);
   const uint32_t first_pos = static_cast<uint32_t>(start + 1);
   Node* update[kMaxLevel];
-  descend([&](const Node*, uint32_t y_pos) { return y_pos < first_pos; }, update, nullptr);
+  descend<true>([&](const Node*, uint32_t y_pos) { return y_pos < first_pos; }, update, nullptr);
   return delete_run(
       update, end - start + 1, [](const Node*) { return true; }, fn);
 }

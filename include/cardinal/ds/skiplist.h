@@ -204,7 +204,8 @@ class SkipList {
   // Walks down from the head, moving right while before(next, next's 1-based position) holds,
   // and returns the last node reached (the head if none). When given, update[i] gets the last
   // node visited on level i and pos[i] its position. `before` must hold for a prefix of the list.
-  template <typename Before>
+  // kPositions false: before() gets 0 for every position and `pos` is ignored.
+  template <bool kPositions, typename Before>
   Node* descend(Before&& before, Node** update, uint32_t* pos) const;
   void find_predecessors(double score, std::string_view member, Node** update, uint32_t* pos) const;
   void link(Node* n, Node** update, uint32_t* pos);
