@@ -1,4 +1,4 @@
-// CONFIG GET/SET/RESETSTAT: the handler side of config::Config.
+// CONFIG GET/SET/RESETSTAT/REWRITE: the handler side of config::Config.
 #include <string>
 
 #include "cardinal/cmd/families.h"
@@ -35,6 +35,14 @@ void config_resetstat(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+void config_rewrite(CommandContext& ctx) {
+  if (ctx.server.config_file.empty())
+    return ctx.error("ERR The server is running without a config file");
+  std::string err = ctx.server.config.rewrite(ctx.server.config_file);
+  if (!err.empty()) return ctx.error("ERR Rewriting config file: " + err);
+  ctx.reply.ok();
+}
+
 void config_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -44,8 +52,10 @@ void config_help(CommandContext& ctx) {
       "    Set the configuration <directive> to <value>.",
       "RESETSTAT",
       "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.",
       "HELP",
-      "    Print this help.",
+      "    Prints this help.",
   };
   ctx.reply.array(std::size(kLines));
   for (std::string_view l : kLines) ctx.reply.simple(l);
@@ -78,6 +88,14 @@ constexpr CommandSpec kConfigSubcommands[] = {
      .summary = "Reset the stats returned by INFO",
      .complexity = "O(1)",
      .handler = config_resetstat},
+    {.name = "config|rewrite",
+     .arity = 2,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .group = Group::Server,
+     .since = "2.8.0",
+     .summary = "Rewrite the configuration file with the in memory configuration",
+     .complexity = "O(1)",
+     .handler = config_rewrite},
     {.name = "config|help",
      .arity = 2,
      .flags = kLoading | kStale,

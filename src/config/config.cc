@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "cardinal/config/rewrite.h"
 #include "cardinal/util/glob.h"
 #include "cardinal/util/numbers.h"
 #include "cardinal/util/split_args.h"
@@ -24,7 +25,16 @@ namespace cardinal::config {
 namespace {
 
 // kRawValue: CONFIG SET hands the value over unsplit (the setter splits it its own way).
-enum Flags : unsigned { kMutable = 0, kImmutable = 1, kMultiArg = 2, kRawValue = 4 };
+// kMemory and kQuoted say how CONFIG REWRITE writes the value: with a unit (1gb), or as a
+// quoted string, as Redis does for its memory and string parameters.
+enum Flags : unsigned {
+  kMutable = 0,
+  kImmutable = 1,
+  kMultiArg = 2,
+  kRawValue = 4,
+  kMemory = 8,
+  kQuoted = 16
+};
 
 using Args = std::span<const std::string>;
 using Setter = std::function<std::string(Settings&, Args)>;
@@ -79,7 +89,7 @@ Directive memory(std::string name, int64_t Settings::*field, int64_t lo, int64_t
                  unsigned flags = kMutable) {
   return {std::move(name),
           {},
-          flags,
+          flags | kMemory,
           [=](Settings& s, Args a) -> std::string {
             int64_t v;
             if (!parse_memory(a[0], v)) return "argument must be a memory value";
@@ -111,7 +121,7 @@ Directive choice(std::string name, std::string Settings::*field, std::vector<std
 Directive text(std::string name, std::string Settings::*field, unsigned flags = kMutable) {
   return {std::move(name),
           {},
-          flags,
+          flags | kQuoted,
           [field](Settings& s, Args a) -> std::string {
             s.*field = a[0];
             return "";
@@ -633,6 +643,78 @@ std::vector<std::pair<std::string, std::string>> Config::get(
     }
   }
   return out;
+}
+
+namespace {
+
+// A byte count as Redis's CONFIG REWRITE writes it: the largest of gb, mb, kb that divides it.
+std::string format_memory(uint64_t v) {
+  static const std::pair<uint64_t, const char*> kUnits[] = {
+      {1ULL << 30, "gb"}, {1ULL << 20, "mb"}, {1ULL << 10, "kb"}};
+  for (auto [factor, unit] : kUnits)
+    if (v != 0 && v % factor == 0) return std::to_string(v / factor) + unit;
+  return std::to_string(v);
+}
+
+std::string quoted(std::string_view v) {
+  std::string out;
+  util::append_quoted(out, v);
+  return out;
+}
+
+// The lines stating `d`'s value in `s`, each forced (appended when the file lacks them) when
+// Redis would write it on a fresh file.
+std::vector<RewriteLine> rewrite_lines(const Directive& d, const Settings& s) {
+  static const Settings defaults;
+  std::vector<RewriteLine> out;
+  if (d.name == "save") {
+    // Always written, even at the default: a file without "save" lines means the default, so
+    // Redis states it to pin the current value.
+    if (s.save.empty()) return {{"save \"\"", true}};
+    std::istringstream in(s.save);
+    for (std::string secs, changes; in >> secs >> changes;)
+      out.push_back({"save " + secs + " " + changes, true});
+    return out;
+  }
+  if (d.name == "client-output-buffer-limit") {
+    const char* names[] = {"normal", "replica", "pubsub"};
+    for (size_t i = 0; i < 3; ++i) {
+      const OutputBufferLimit& l = s.client_output_buffer_limit[i];
+      const OutputBufferLimit& def = defaults.client_output_buffer_limit[i];
+      bool is_default = l.hard_bytes == def.hard_bytes && l.soft_bytes == def.soft_bytes &&
+                        l.soft_seconds == def.soft_seconds;
+      out.push_back({d.name + " " + names[i] + " " + format_memory(l.hard_bytes) + " " +
+                         format_memory(l.soft_bytes) + " " + std::to_string(l.soft_seconds),
+                     !is_default});
+    }
+    return out;
+  }
+  std::string value = d.get(s);
+  // Redis has no default for "dir" (it is wherever the server started), so it always writes it.
+  bool force = d.name == "dir" || value != d.get(defaults);
+  std::string line = d.name + " ";
+  if ((d.flags & kQuoted) || d.name == "dir" || d.name == "notify-keyspace-events") {
+    line += quoted(value);
+  } else if (d.flags & kMemory) {
+    int64_t n = 0;
+    line += util::parse_i64(value, n) && n >= 0 ? format_memory(static_cast<uint64_t>(n)) : value;
+  } else {
+    line += value.empty() ? "\"\"" : value;
+  }
+  out.push_back({std::move(line), force});
+  return out;
+}
+
+}  // namespace
+
+std::string Config::rewrite(const std::string& path) const {
+  std::vector<RewriteOption> options;
+  for (const Directive& d : directives())
+    options.push_back({d.name, d.aliases, rewrite_lines(d, settings_)});
+  std::string old_text;
+  std::string err = read_config_for_rewrite(path, old_text);
+  if (!err.empty()) return err;
+  return write_file_atomically(path, rewrite_config_text(old_text, options));
 }
 
 std::string format_percentile(double v) {

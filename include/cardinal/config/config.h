@@ -94,6 +94,10 @@ class Config {
   std::vector<std::pair<std::string, std::string>> get(
       std::span<const std::string_view> patterns) const;
 
+  // CONFIG REWRITE: rewrites the config file at `path` (the one the server started with) to
+  // state the current settings, keeping everything else in it. Returns "" or strerror's text.
+  std::string rewrite(const std::string& path) const;
+
   // Warnings collected while loading (unsupported directives), for the log.
   const std::vector<std::string>& warnings() const { return warnings_; }
   // Called after CONFIG SET with the names that changed.
