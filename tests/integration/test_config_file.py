@@ -1,7 +1,9 @@
 """Configuration file parsing, command-line overrides, fatal config errors, --version."""
 import os
 import re
+import signal
 import subprocess
+import time
 
 import pytest
 
@@ -166,3 +168,107 @@ def test_version_flag(flag, tmp_path):
     assert re.search(r"\d+\.\d+\.\d+", out), out
     if IS_REDIS:
         assert out.startswith("Redis server v=7.0.")
+
+
+# ----------------------------------------------------------------------------- real redis.conf
+
+DEBIAN_CONF = "/etc/redis/redis.conf"
+need_debian_conf = pytest.mark.skipif(not os.access(DEBIAN_CONF, os.R_OK),
+                                      reason="Debian's redis-server config is not installed")
+KNOWN_VALUE_DIFFERENCES = {"port", "dir"}  # each server has its own
+
+
+def config_get_all(conn):
+    values = re.findall(r"\$\d+\r\n([^\r]*)\r\n", conn.call("CONFIG", "GET", "*").decode())
+    return dict(zip(values[0::2], values[1::2]))
+
+
+def copy_debian_conf(directory):
+    with open(DEBIAN_CONF) as f:
+        return write(directory, "redis.conf", f.read())
+
+
+@need_debian_conf
+def test_debian_redis_conf_loads_with_warnings_only(confdir):
+    """The stock file, with the paths and daemonizing overridden on the command line, starts
+    both servers; cardinal only warns, about directives it does not know, and ends up with the
+    values redis-server reads from the same file."""
+    conf = copy_debian_conf(confdir)
+    overrides = ["--daemonize", "no", "--logfile", "", "--pidfile", ""]
+    servers = []
+    try:
+        for binary in (cardinal_bin(), "/usr/bin/redis-server"):
+            srv = Server(binary, port=free_port(), config_file=conf)
+            srv.args = [binary, conf, "--port", str(srv.port), "--dir", srv.workdir] + overrides
+            servers.append(srv.start())
+        mine, theirs = (RawConn(s.port) for s in servers)
+        mine_all, theirs_all = config_get_all(mine), config_get_all(theirs)
+        mine.close()
+        theirs.close()
+        differing = {name: (value, theirs_all.get(name)) for name, value in mine_all.items()
+                     if name not in KNOWN_VALUE_DIFFERENCES and theirs_all.get(name) != value}
+        assert differing == {}
+        if IS_REDIS:
+            return
+        log = servers[0].read_log()
+        warned = re.findall(r"directive '([^']+)' \(.*redis\.conf:\d+\) is not supported", log)
+        assert warned, log  # the file does use directives cardinal lacks
+        assert not set(warned) & set(mine_all)
+        problems = [line for line in log.splitlines()
+                    if " # " in line and "is not supported by cardinal yet" not in line]
+        assert problems == []
+    finally:
+        for srv in servers:
+            stop_and_clean(srv, expect_alive=False)
+
+
+@need_debian_conf
+def test_debian_redis_conf_daemonizes_with_pidfile_logfile_dir(confdir):
+    """The stock file's `daemonize yes` with our own pidfile, logfile and dir: the command
+    returns at once, the daemon writes its pid, logs to the file, works in `dir`, and removes
+    the pidfile when it shuts down."""
+    conf = copy_debian_conf(confdir)
+    port = free_port()
+    pidfile = os.path.join(confdir, "server.pid")
+    logfile = os.path.join(confdir, "server.log")
+    datadir = os.path.join(confdir, "data")
+    os.mkdir(datadir)
+    res = run_until_exit([cardinal_bin(), conf, "--port", str(port), "--pidfile", pidfile,
+                          "--logfile", logfile, "--dir", datadir], confdir)
+    assert res.returncode == 0, res
+    pid = None
+    try:
+        deadline = time.monotonic() + 10
+        while pid is None and time.monotonic() < deadline:
+            try:
+                with open(pidfile) as f:
+                    pid = int(f.read().strip())
+            except (OSError, ValueError):
+                time.sleep(0.05)
+        assert pid is not None, "no pidfile"
+        c = None
+        while c is None and time.monotonic() < deadline:
+            try:
+                c = RawConn(port)
+            except OSError:
+                time.sleep(0.05)
+        assert c is not None
+        assert c.call("PING") == b"+PONG\r\n"
+        assert config_get(c, "daemonize") == "yes"
+        assert config_get(c, "dir") == os.path.realpath(datadir)
+        assert config_get(c, "pidfile") == pidfile
+        info = c.call("INFO", "server").decode()
+        assert "process_id:%d\r\n" % pid in info
+        with open(logfile) as f:
+            assert "Ready to accept connections" in f.read()
+        c.send(b"SHUTDOWN NOSAVE\r\n")
+        c.read_all_until_closed()
+        c.close()
+        while time.monotonic() < deadline and os.path.exists("/proc/%d" % pid):
+            time.sleep(0.05)
+        assert not os.path.exists("/proc/%d" % pid)
+        pid = None
+        assert not os.path.exists(pidfile)
+    finally:
+        if pid is not None and os.path.exists("/proc/%d" % pid):
+            os.kill(pid, signal.SIGTERM)  # the daemon this test started, by its pid
