@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from conftest import IS_REDIS, RawConn, Server, cardinal_bin, free_port, stop_and_clean
+from conftest import (IS_REDIS, RawConn, Server, cardinal_bin, free_port, skip_if_redis,
+                      stop_and_clean)
 
 
 def write(directory, name, text):
@@ -272,3 +273,70 @@ def test_debian_redis_conf_daemonizes_with_pidfile_logfile_dir(confdir):
     finally:
         if pid is not None and os.path.exists("/proc/%d" % pid):
             os.kill(pid, signal.SIGTERM)  # the daemon this test started, by its pid
+
+
+# ----------------------------------------------------------------------------- redis.conf.example
+
+EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                       "redis.conf.example")
+
+
+def fresh_config(binary, config_file=None):
+    """CONFIG GET * of `binary` started with only its port (and the file, if any), from its own
+    empty directory; the directory and port are replaced by DIR and PORT.  Also the log."""
+    srv = Server(binary)
+    srv.args = [binary] + ([config_file] if config_file else []) + ["--port", str(srv.port)]
+    srv.start()
+    try:
+        c = RawConn(srv.port)
+        values = config_get_all(c)
+        c.close()
+        values["dir"] = values["dir"].replace(srv.workdir, "DIR")
+        values["port"] = values["port"].replace(str(srv.port), "PORT")
+        return values, srv.read_log()
+    finally:
+        stop_and_clean(srv, expect_alive=False)
+
+
+def example_names():
+    """(directive names set on lines, names the comments give as old names)."""
+    directives, aliases = [], []
+    with open(EXAMPLE) as f:
+        for line in f:
+            line = line.strip()
+            m = re.match(r"#\s*Old names?, also accepted: (.*)\.$", line)
+            if m:
+                aliases += [a.strip() for a in m.group(1).split(",")]
+            elif line and not line.startswith("#"):
+                directives.append(line.split()[0].lower())
+    return directives, aliases
+
+
+@skip_if_redis
+def test_example_config_loads_cleanly_and_changes_nothing():
+    loaded, log = fresh_config(cardinal_bin(), EXAMPLE)
+    defaults, _ = fresh_config(cardinal_bin())
+    assert loaded == defaults
+    assert [line for line in log.splitlines() if " # " in line] == []  # no warning
+
+
+@skip_if_redis
+def test_example_config_shows_every_directive():
+    directives, aliases = example_names()
+    known, _ = fresh_config(cardinal_bin())
+    # Every directive line is a known one; each appears once, except the per-class lines of
+    # client-output-buffer-limit and the save points.
+    repeated = {d for d in directives if directives.count(d) > 1}
+    assert repeated <= {"save", "client-output-buffer-limit"}
+    assert set(directives) <= set(known)
+    assert not set(aliases) & set(directives)
+    assert set(directives) | set(aliases) == set(known)
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/redis-server"), reason="needs redis-server")
+def test_example_config_loads_in_redis_server():
+    loaded, log = fresh_config("/usr/bin/redis-server", EXAMPLE)
+    defaults, _ = fresh_config("/usr/bin/redis-server")
+    differing = {k: (loaded[k], defaults.get(k)) for k in loaded if loaded[k] != defaults.get(k)}
+    # The example's loopback bind is cardinal's default, not redis-server's.
+    assert differing == {"bind": ("127.0.0.1 -::1", "* -::*")}
