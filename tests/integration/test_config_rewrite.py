@@ -206,3 +206,27 @@ def test_rewritten_file_restarts_with_the_same_settings():
         c.close()
     finally:
         stop_and_clean(srv, expect_alive=False)
+
+
+def test_rewrite_finds_a_relative_config_file_after_dir_moved():
+    """`server redis.conf` with a `dir` line elsewhere: the file is still the one rewritten,
+    and INFO shows its absolute path, as redis-server does."""
+    srv = Server(cardinal_bin())
+    elsewhere = os.path.join(srv.workdir, "data")
+    os.mkdir(elsewhere)
+    path = os.path.join(srv.workdir, "redis.conf")
+    with open(path, "w") as f:
+        f.write("port %d\ndir %s\n" % (srv.port, elsewhere))
+    srv.args = [cardinal_bin(), "redis.conf"]  # relative to the server's starting directory
+    srv.start()
+    try:
+        c = RawConn(srv.port)
+        assert "config_file:%s\r\n" % path in c.call("INFO", "server").decode()
+        assert c.call("CONFIG", "SET", "hz", "33") == b"+OK\r\n"
+        assert c.call("CONFIG", "REWRITE") == b"+OK\r\n"
+        c.close()
+        with open(path) as f:
+            assert "\nhz 33\n" in f.read()
+        assert not os.path.exists(os.path.join(elsewhere, "redis.conf"))
+    finally:
+        stop_and_clean(srv, expect_alive=False)
