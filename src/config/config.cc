@@ -689,6 +689,9 @@ std::vector<RewriteLine> rewrite_lines(const Directive& d, const Settings& s) {
     }
     return out;
   }
+  // Redis keeps the password in its ACL user and states it only while one is set; an empty
+  // one leaves no line, not even one the file had.
+  if (d.name == "requirepass" && s.requirepass.empty()) return {};
   std::string value = d.get(s);
   // Redis has no default for "dir" (it is wherever the server started), so it always writes it.
   bool force = d.name == "dir" || value != d.get(defaults);

@@ -162,10 +162,14 @@ def test_rewrite_of_a_minimal_file_matches_redis():
 
 
 @need_redis
-def test_rewrite_with_save_disabled_matches_redis():
-    mine, theirs, known = run_both("port PORT\nsave 60 1\n\n", [("CONFIG", "SET", "save", "")])
+def test_rewrite_of_empty_values_matches_redis():
+    mine, theirs, known = run_both(
+        'port PORT\nsave 60 1\nrequirepass ""\nnotify-keyspace-events ""\nunixsocketperm 755\n'
+        "latency-tracking-info-percentiles 50\ntcp-backlog 100\n",
+        [("CONFIG", "SET", "save", "", "latency-tracking-info-percentiles", "")])
     assert comparable(mine, known) == comparable(theirs, known), "\n" + mine + "\n----\n" + theirs
-    assert mine.startswith('port PORT\nsave ""\n\n' + SIGNATURE)
+    assert mine.startswith('port PORT\nsave ""\n\nnotify-keyspace-events ""\nunixsocketperm 755\n'
+                           'latency-tracking-info-percentiles ""\ntcp-backlog 100\n\n' + SIGNATURE)
 
 
 def test_rewrite_without_config_file(conn):
