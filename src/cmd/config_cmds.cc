@@ -17,10 +17,20 @@ void config_get(CommandContext& ctx) {
   }
 }
 
+// enable-protected-configs: "yes", or "local" for clients on the Unix socket or loopback (the
+// same test enable-debug-command's "local" uses).
+bool protected_configs_allowed(const CommandContext& ctx) {
+  const std::string& mode = ctx.server.settings().enable_protected_configs;
+  if (mode == "yes") return true;
+  return mode == "local" &&
+         (ctx.session.unix_socket || ctx.session.addr.starts_with("127.") ||
+          ctx.session.addr.starts_with("[::1]") || ctx.session.addr.starts_with("::1"));
+}
+
 void config_set(CommandContext& ctx) {
   auto pairs = ctx.args.subspan(2);
   if (pairs.size() % 2 != 0) return reply_wrong_arity(ctx);
-  std::string err = ctx.server.config.set(pairs);
+  std::string err = ctx.server.config.set(pairs, protected_configs_allowed(ctx));
   if (!err.empty()) return ctx.error("ERR " + err);
   ctx.server.key_events.config_changed();  // notify-keyspace-events decides what to observe
   ctx.reply.ok();

@@ -33,7 +33,8 @@ enum Flags : unsigned {
   kMultiArg = 2,
   kRawValue = 4,
   kMemory = 8,
-  kQuoted = 16
+  kQuoted = 16,
+  kProtected = 32  // CONFIG SET needs enable-protected-configs, as in Redis 7.0
 };
 
 using Args = std::span<const std::string>;
@@ -253,7 +254,7 @@ std::vector<Directive> make_directives() {
   d.push_back(choice("appendfsync", &Settings::appendfsync, {"always", "everysec", "no"}));
   d.push_back({"dir",
                {},
-               kMutable,
+               kProtected,
                [](Settings& s, Args a) -> std::string {
                  if (::chdir(a[0].c_str()) != 0) return std::string("No such file or directory");
                  char buf[4096];
@@ -264,7 +265,7 @@ std::vector<Directive> make_directives() {
                  char buf[4096];
                  return s.dir.empty() && ::getcwd(buf, sizeof(buf)) ? std::string(buf) : s.dir;
                }});
-  d.push_back(text("dbfilename", &Settings::dbfilename));
+  d.push_back(text("dbfilename", &Settings::dbfilename, kProtected));
   d.push_back(text("appendfilename", &Settings::appendfilename, kImmutable));
   d.push_back(text("appenddirname", &Settings::appenddirname, kImmutable));
   d.push_back(integer("maxclients", &Settings::maxclients, 1, INT_MAX));
@@ -354,6 +355,8 @@ std::vector<Directive> make_directives() {
   d.push_back(boolean("lazyfree-lazy-user-flush", &Settings::lazyfree_lazy_user_flush));
   d.push_back(choice("enable-debug-command", &Settings::enable_debug_command,
                      {"no", "yes", "local"}, kImmutable));
+  d.push_back(choice("enable-protected-configs", &Settings::enable_protected_configs,
+                     {"no", "yes", "local"}, kImmutable | kProtected));
   d.push_back({"client-output-buffer-limit",
                {},
                kMultiArg,
@@ -407,7 +410,7 @@ const std::set<std::string, std::less<>>& known_unsupported() {
         "cluster-replica-no-failover cluster-replica-validity-factor "
         "cluster-require-full-coverage cluster-slave-no-failover cluster-slave-validity-factor "
         "crash-log-enabled crash-memcheck-enabled disable-thp dynamic-hz "
-        "enable-module-command enable-protected-configs hll-sparse-max-bytes ignore-warnings "
+        "enable-module-command hll-sparse-max-bytes ignore-warnings "
         "io-threads io-threads-do-reads jemalloc-bg-thread "
         "lazyfree-lazy-eviction lazyfree-lazy-expire "
         "lazyfree-lazy-server-del lazyfree-lazy-user-del lfu-decay-time lfu-log-factor "
@@ -574,20 +577,23 @@ bool Config::load_arguments(std::span<const std::string> args, std::string& erro
   return load_text(text, "(command line)", error);
 }
 
-std::string Config::set(std::span<const std::string_view> pairs) {
+std::string Config::set(std::span<const std::string_view> pairs, bool protected_allowed) {
   if (pairs.empty() || pairs.size() % 2 != 0)
     return "wrong number of arguments for 'config|set' command";
   auto failed = [](std::string_view name, const std::string& why) {
     return "CONFIG SET failed (possibly related to argument '" + std::string(name) + "') - " + why;
   };
-  // Like Redis: every name is checked (unknown, or the same directive twice through any of
-  // its names) before any value is.
+  // Like Redis: every name is checked (unknown, immutable, protected, or the same directive
+  // twice through any of its names) before any value is.
   std::vector<const Directive*> targets;
   for (size_t i = 0; i < pairs.size(); i += 2) {
     const Directive* d = find_directive(pairs[i]);
     if (!d)
       return "Unknown option or number of arguments for CONFIG SET - '" + std::string(pairs[i]) +
              "'";
+    if (d->flags & kImmutable) return failed(pairs[i], "can't set immutable config");
+    if ((d->flags & kProtected) && !protected_allowed)
+      return failed(pairs[i], "can't set protected config");
     if (std::find(targets.begin(), targets.end(), d) != targets.end())
       return failed(pairs[i], "duplicate parameter");
     targets.push_back(d);

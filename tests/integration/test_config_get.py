@@ -73,3 +73,26 @@ def test_values_match_after_config_set():
                  if mine[name] != theirs[name] and name not in DIFFERENT_DEFAULTS}
     assert differing == {}
     assert mine["maxmemory"] == "1073741824" and mine["save"] == "100 5 200 6"
+
+
+@pytest.mark.parametrize("mode,allowed", [("no", False), ("yes", True), ("local", True)])
+def test_protected_configs_match_redis(mode, allowed):
+    """dir and dbfilename need enable-protected-configs; "local" allows loopback clients."""
+    for binary in (cardinal_bin(), REDIS):
+        srv = Server(binary)
+        srv.args = [binary, "--port", str(srv.port), "--enable-protected-configs", mode]
+        srv.start()
+        try:
+            c = RawConn(srv.port)
+            reply = c.call("CONFIG", "SET", "dbfilename", "x.rdb", "dir", srv.workdir)
+            if allowed:
+                assert reply == b"+OK\r\n", binary
+                assert config_get_all(c, "dbfilename") == {"dbfilename": "x.rdb"}
+            else:
+                assert reply == (b"-ERR CONFIG SET failed (possibly related to argument "
+                                 b"'dbfilename') - can't set protected config\r\n"), binary
+            assert config_get_all(c, "enable-protected-configs") == \
+                {"enable-protected-configs": mode}
+            c.close()
+        finally:
+            stop_and_clean(srv, expect_alive=False)
