@@ -134,11 +134,12 @@ def test_rewrite_matches_redis_after_config_set():
         ("CONFIG", "SET", "dbfilename", "x y\"z.rdb", "proto-max-bulk-len", "1000mb"),
         ("CONFIG", "SET", "latency-tracking", "no", "slowlog-max-len", "5"),
         ("CONFIG", "SET", "list-max-listpack-size", "-3", "set-max-intset-entries", "1000"),
+        ("CONFIG", "SET", "notify-keyspace-events", "KEA"),
     ]
     mine, theirs, known = run_both(START, commands, MORE)
     assert comparable(mine, known) == comparable(theirs, known), "\n" + mine + "\n----\n" + theirs
     # The parts the comparison relies on really are there.
-    assert 'dbfilename "x y\\"z.rdb"' in mine
+    assert 'dbfilename "x y\\"z.rdb"' in mine and 'notify-keyspace-events "AKE"' in mine
     assert "include DIR/more.conf" in mine and "activerehashing yes" in mine
     assert mine.count(SIGNATURE) == 1
 
