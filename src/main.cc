@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -106,6 +107,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
+  // Resolved before loading: a "dir" line changes the working directory while the file is
+  // read, and CONFIG REWRITE must still find the file afterwards.
+  if (!config_file.empty()) {
+    if (char* real = ::realpath(config_file.c_str(), nullptr)) {
+      config_file = real;
+      std::free(real);
+    }
+  }
   cardinal::config::Config config;
   std::string error;
   if (!config_file.empty() && !config.load_file(config_file, error)) {
@@ -136,11 +145,7 @@ int main(int argc, char** argv) {
     char exe[4096];
     ssize_t n = ::readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     server.state().executable = n > 0 ? std::string(exe, static_cast<size_t>(n)) : argv[0];
-    if (!config_file.empty()) {
-      char* real = ::realpath(config_file.c_str(), nullptr);
-      server.state().config_file = real ? real : config_file;
-      std::free(real);
-    }
+    server.state().config_file = config_file;
     spdlog::info("cardinal {} (redis {} compatible) starting, pid {}",
                  cardinal::cmd::kCardinalVersion, cardinal::cmd::kRedisCompatVersion, ::getpid());
     if (!server.listen()) {

@@ -1,4 +1,4 @@
-// CONFIG GET/SET/RESETSTAT: the handler side of config::Config.
+// CONFIG GET/SET/RESETSTAT/REWRITE: the handler side of config::Config.
 #include <string>
 
 #include "cardinal/cmd/families.h"
@@ -17,10 +17,20 @@ void config_get(CommandContext& ctx) {
   }
 }
 
+// enable-protected-configs: "yes", or "local" for clients on the Unix socket or loopback (the
+// same test enable-debug-command's "local" uses).
+bool protected_configs_allowed(const CommandContext& ctx) {
+  const std::string& mode = ctx.server.settings().enable_protected_configs;
+  if (mode == "yes") return true;
+  return mode == "local" &&
+         (ctx.session.unix_socket || ctx.session.addr.starts_with("127.") ||
+          ctx.session.addr.starts_with("[::1]") || ctx.session.addr.starts_with("::1"));
+}
+
 void config_set(CommandContext& ctx) {
   auto pairs = ctx.args.subspan(2);
   if (pairs.size() % 2 != 0) return reply_wrong_arity(ctx);
-  std::string err = ctx.server.config.set(pairs);
+  std::string err = ctx.server.config.set(pairs, protected_configs_allowed(ctx));
   if (!err.empty()) return ctx.error("ERR " + err);
   ctx.server.key_events.config_changed();  // notify-keyspace-events decides what to observe
   ctx.reply.ok();
@@ -35,6 +45,14 @@ void config_resetstat(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+void config_rewrite(CommandContext& ctx) {
+  if (ctx.server.config_file.empty())
+    return ctx.error("ERR The server is running without a config file");
+  std::string err = ctx.server.config.rewrite(ctx.server.config_file);
+  if (!err.empty()) return ctx.error("ERR Rewriting config file: " + err);
+  ctx.reply.ok();
+}
+
 void config_help(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -44,8 +62,10 @@ void config_help(CommandContext& ctx) {
       "    Set the configuration <directive> to <value>.",
       "RESETSTAT",
       "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.",
       "HELP",
-      "    Print this help.",
+      "    Prints this help.",
   };
   ctx.reply.array(std::size(kLines));
   for (std::string_view l : kLines) ctx.reply.simple(l);
@@ -78,6 +98,14 @@ constexpr CommandSpec kConfigSubcommands[] = {
      .summary = "Reset the stats returned by INFO",
      .complexity = "O(1)",
      .handler = config_resetstat},
+    {.name = "config|rewrite",
+     .arity = 2,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .group = Group::Server,
+     .since = "2.8.0",
+     .summary = "Rewrite the configuration file with the in memory configuration",
+     .complexity = "O(1)",
+     .handler = config_rewrite},
     {.name = "config|help",
      .arity = 2,
      .flags = kLoading | kStale,

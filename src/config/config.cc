@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "cardinal/config/rewrite.h"
 #include "cardinal/util/glob.h"
 #include "cardinal/util/numbers.h"
 #include "cardinal/util/split_args.h"
@@ -24,7 +25,17 @@ namespace cardinal::config {
 namespace {
 
 // kRawValue: CONFIG SET hands the value over unsplit (the setter splits it its own way).
-enum Flags : unsigned { kMutable = 0, kImmutable = 1, kMultiArg = 2, kRawValue = 4 };
+// kMemory and kQuoted say how CONFIG REWRITE writes the value: with a unit (1gb), or as a
+// quoted string, as Redis does for its memory and string parameters.
+enum Flags : unsigned {
+  kMutable = 0,
+  kImmutable = 1,
+  kMultiArg = 2,
+  kRawValue = 4,
+  kMemory = 8,
+  kQuoted = 16,
+  kProtected = 32  // CONFIG SET needs enable-protected-configs, as in Redis 7.0
+};
 
 using Args = std::span<const std::string>;
 using Setter = std::function<std::string(Settings&, Args)>;
@@ -79,7 +90,7 @@ Directive memory(std::string name, int64_t Settings::*field, int64_t lo, int64_t
                  unsigned flags = kMutable) {
   return {std::move(name),
           {},
-          flags,
+          flags | kMemory,
           [=](Settings& s, Args a) -> std::string {
             int64_t v;
             if (!parse_memory(a[0], v)) return "argument must be a memory value";
@@ -111,7 +122,7 @@ Directive choice(std::string name, std::string Settings::*field, std::vector<std
 Directive text(std::string name, std::string Settings::*field, unsigned flags = kMutable) {
   return {std::move(name),
           {},
-          flags,
+          flags | kQuoted,
           [field](Settings& s, Args a) -> std::string {
             s.*field = a[0];
             return "";
@@ -243,7 +254,7 @@ std::vector<Directive> make_directives() {
   d.push_back(choice("appendfsync", &Settings::appendfsync, {"always", "everysec", "no"}));
   d.push_back({"dir",
                {},
-               kMutable,
+               kProtected,
                [](Settings& s, Args a) -> std::string {
                  if (::chdir(a[0].c_str()) != 0) return std::string("No such file or directory");
                  char buf[4096];
@@ -254,7 +265,7 @@ std::vector<Directive> make_directives() {
                  char buf[4096];
                  return s.dir.empty() && ::getcwd(buf, sizeof(buf)) ? std::string(buf) : s.dir;
                }});
-  d.push_back(text("dbfilename", &Settings::dbfilename));
+  d.push_back(text("dbfilename", &Settings::dbfilename, kProtected));
   d.push_back(text("appendfilename", &Settings::appendfilename, kImmutable));
   d.push_back(text("appenddirname", &Settings::appenddirname, kImmutable));
   d.push_back(integer("maxclients", &Settings::maxclients, 1, INT_MAX));
@@ -344,6 +355,8 @@ std::vector<Directive> make_directives() {
   d.push_back(boolean("lazyfree-lazy-user-flush", &Settings::lazyfree_lazy_user_flush));
   d.push_back(choice("enable-debug-command", &Settings::enable_debug_command,
                      {"no", "yes", "local"}, kImmutable));
+  d.push_back(choice("enable-protected-configs", &Settings::enable_protected_configs,
+                     {"no", "yes", "local"}, kImmutable | kProtected));
   d.push_back({"client-output-buffer-limit",
                {},
                kMultiArg,
@@ -397,7 +410,7 @@ const std::set<std::string, std::less<>>& known_unsupported() {
         "cluster-replica-no-failover cluster-replica-validity-factor "
         "cluster-require-full-coverage cluster-slave-no-failover cluster-slave-validity-factor "
         "crash-log-enabled crash-memcheck-enabled disable-thp dynamic-hz "
-        "enable-module-command enable-protected-configs hll-sparse-max-bytes ignore-warnings "
+        "enable-module-command hll-sparse-max-bytes ignore-warnings "
         "io-threads io-threads-do-reads jemalloc-bg-thread "
         "lazyfree-lazy-eviction lazyfree-lazy-expire "
         "lazyfree-lazy-server-del lazyfree-lazy-user-del lfu-decay-time lfu-log-factor "
@@ -564,20 +577,23 @@ bool Config::load_arguments(std::span<const std::string> args, std::string& erro
   return load_text(text, "(command line)", error);
 }
 
-std::string Config::set(std::span<const std::string_view> pairs) {
+std::string Config::set(std::span<const std::string_view> pairs, bool protected_allowed) {
   if (pairs.empty() || pairs.size() % 2 != 0)
     return "wrong number of arguments for 'config|set' command";
   auto failed = [](std::string_view name, const std::string& why) {
     return "CONFIG SET failed (possibly related to argument '" + std::string(name) + "') - " + why;
   };
-  // Like Redis: every name is checked (unknown, or the same directive twice through any of
-  // its names) before any value is.
+  // Like Redis: every name is checked (unknown, immutable, protected, or the same directive
+  // twice through any of its names) before any value is.
   std::vector<const Directive*> targets;
   for (size_t i = 0; i < pairs.size(); i += 2) {
     const Directive* d = find_directive(pairs[i]);
     if (!d)
       return "Unknown option or number of arguments for CONFIG SET - '" + std::string(pairs[i]) +
              "'";
+    if (d->flags & kImmutable) return failed(pairs[i], "can't set immutable config");
+    if ((d->flags & kProtected) && !protected_allowed)
+      return failed(pairs[i], "can't set protected config");
     if (std::find(targets.begin(), targets.end(), d) != targets.end())
       return failed(pairs[i], "duplicate parameter");
     targets.push_back(d);
@@ -633,6 +649,81 @@ std::vector<std::pair<std::string, std::string>> Config::get(
     }
   }
   return out;
+}
+
+namespace {
+
+// A byte count as Redis's CONFIG REWRITE writes it: the largest of gb, mb, kb that divides it.
+std::string format_memory(uint64_t v) {
+  static const std::pair<uint64_t, const char*> kUnits[] = {
+      {1ULL << 30, "gb"}, {1ULL << 20, "mb"}, {1ULL << 10, "kb"}};
+  for (auto [factor, unit] : kUnits)
+    if (v != 0 && v % factor == 0) return std::to_string(v / factor) + unit;
+  return std::to_string(v);
+}
+
+std::string quoted(std::string_view v) {
+  std::string out;
+  util::append_quoted(out, v);
+  return out;
+}
+
+// The lines stating `d`'s value in `s`, each forced (appended when the file lacks them) when
+// Redis would write it on a fresh file.
+std::vector<RewriteLine> rewrite_lines(const Directive& d, const Settings& s) {
+  static const Settings defaults;
+  std::vector<RewriteLine> out;
+  if (d.name == "save") {
+    // Always written, even at the default: a file without "save" lines means the default, so
+    // Redis states it to pin the current value.
+    if (s.save.empty()) return {{"save \"\"", true}};
+    std::istringstream in(s.save);
+    for (std::string secs, changes; in >> secs >> changes;)
+      out.push_back({"save " + secs + " " + changes, true});
+    return out;
+  }
+  if (d.name == "client-output-buffer-limit") {
+    const char* names[] = {"normal", "replica", "pubsub"};
+    for (size_t i = 0; i < 3; ++i) {
+      const OutputBufferLimit& l = s.client_output_buffer_limit[i];
+      const OutputBufferLimit& def = defaults.client_output_buffer_limit[i];
+      bool is_default = l.hard_bytes == def.hard_bytes && l.soft_bytes == def.soft_bytes &&
+                        l.soft_seconds == def.soft_seconds;
+      out.push_back({d.name + " " + names[i] + " " + format_memory(l.hard_bytes) + " " +
+                         format_memory(l.soft_bytes) + " " + std::to_string(l.soft_seconds),
+                     !is_default});
+    }
+    return out;
+  }
+  // Redis keeps the password in its ACL user and states it only while one is set; an empty
+  // one leaves no line, not even one the file had.
+  if (d.name == "requirepass" && s.requirepass.empty()) return {};
+  std::string value = d.get(s);
+  // Redis has no default for "dir" (it is wherever the server started), so it always writes it.
+  bool force = d.name == "dir" || value != d.get(defaults);
+  std::string line = d.name + " ";
+  if ((d.flags & kQuoted) || d.name == "dir" || d.name == "notify-keyspace-events") {
+    line += quoted(value);
+  } else if (d.flags & kMemory) {
+    int64_t n = 0;
+    line += util::parse_i64(value, n) && n >= 0 ? format_memory(static_cast<uint64_t>(n)) : value;
+  } else {
+    line += value.empty() ? "\"\"" : value;
+  }
+  out.push_back({std::move(line), force});
+  return out;
+}
+
+}  // namespace
+
+std::string Config::rewrite(const std::string& path) const {
+  std::vector<RewriteOption> options;
+  for (const Directive& d : directives())
+    options.push_back({d.name, d.aliases, rewrite_lines(d, settings_)});
+  std::string old_text;
+  std::string err = read_config_for_rewrite(path, old_text);
+  if (!err.empty()) return err;
+  return write_file_atomically(path, rewrite_config_text(old_text, options));
 }
 
 std::string format_percentile(double v) {

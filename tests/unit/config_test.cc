@@ -489,3 +489,32 @@ TEST_CASE("CONFIG SET edge cases follow redis-server 7.0", "[config]") {
   // A negative memory value is not a memory value.
   CHECK(fresh_set({"maxmemory", "-1"}) == prefix + "maxmemory') - argument must be a memory value");
 }
+
+TEST_CASE("CONFIG SET checks immutable and protected names before values, as redis-server 7.0",
+          "[config]") {
+  Config c;
+  auto set = [&](std::vector<std::string_view> pairs, bool allowed = true) {
+    return c.set(pairs, allowed);
+  };
+  CHECK(set({"hz", "abc", "daemonize", "no"}) ==
+        "CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable "
+        "config");
+  CHECK(set({"daemonize", "no", "daemonize", "no"}) ==
+        "CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable "
+        "config");
+  CHECK(set({"hz", "abc", "dir", "/tmp"}, false) ==
+        "CONFIG SET failed (possibly related to argument 'dir') - can't set protected config");
+  CHECK(set({"hz", "5", "dbfilename", "x.rdb"}, false) ==
+        "CONFIG SET failed (possibly related to argument 'dbfilename') - can't set protected "
+        "config");
+  CHECK(c.settings().hz == 10);
+  CHECK(set({"hz", "5", "dbfilename", "x.rdb"}, true) == "");
+  CHECK(c.settings().dbfilename == "x.rdb");
+  CHECK(set({"enable-protected-configs", "yes"}) ==
+        "CONFIG SET failed (possibly related to argument 'enable-protected-configs') - can't set "
+        "immutable config");
+  std::string err;
+  REQUIRE(c.load_text("enable-protected-configs LOCAL", "t", err));
+  CHECK(c.settings().enable_protected_configs == "local");
+  CHECK_FALSE(c.load_text("enable-protected-configs maybe", "t", err));
+}

@@ -67,6 +67,7 @@ struct Settings {
   int64_t list_max_listpack_size = -2;
   bool lazyfree_lazy_user_flush = false;
   std::string enable_debug_command = "no";
+  std::string enable_protected_configs = "no";
   // Indexed by ClientClass. A zero byte limit is no limit.
   std::array<OutputBufferLimit, 3> client_output_buffer_limit = {
       {{0, 0, 0}, {268435456, 67108864, 60}, {33554432, 8388608, 60}}};
@@ -88,11 +89,17 @@ class Config {
   bool load_text(std::string_view text, std::string_view origin, std::string& error, int depth = 0);
 
   // CONFIG SET name value [name value ...]: all or nothing. Returns "" or Redis's error text
-  // (without the "ERR " prefix).
-  std::string set(std::span<const std::string_view> name_value_pairs);
+  // (without the "ERR " prefix). `protected_allowed`: whether this client may change the
+  // protected directives (dir, dbfilename), which enable-protected-configs decides.
+  std::string set(std::span<const std::string_view> name_value_pairs,
+                  bool protected_allowed = true);
   // CONFIG GET: (name, value) for every directive matching any of the glob patterns.
   std::vector<std::pair<std::string, std::string>> get(
       std::span<const std::string_view> patterns) const;
+
+  // CONFIG REWRITE: rewrites the config file at `path` (the one the server started with) to
+  // state the current settings, keeping everything else in it. Returns "" or strerror's text.
+  std::string rewrite(const std::string& path) const;
 
   // Warnings collected while loading (unsupported directives), for the log.
   const std::vector<std::string>& warnings() const { return warnings_; }
