@@ -30,9 +30,30 @@ bool protected_configs_allowed(const CommandContext& ctx) {
 void config_set(CommandContext& ctx) {
   auto pairs = ctx.args.subspan(2);
   if (pairs.size() % 2 != 0) return reply_wrong_arity(ctx);
-  std::string err = ctx.server.config.set(pairs, protected_configs_allowed(ctx));
+  config::Config& config = ctx.server.config;
+  const std::string_view listen_names[] = {"port", "bind"};
+  auto listen_before = config.get(listen_names);
+  std::string err = config.set(pairs, protected_configs_allowed(ctx));
   if (!err.empty()) return ctx.error("ERR " + err);
   ctx.server.key_events.config_changed();  // notify-keyspace-events decides what to observe
+  auto listen_after = config.get(listen_names);
+  if (listen_after != listen_before && ctx.server.hooks && !ctx.server.hooks->relisten()) {
+    // As Redis: the old values (and listeners) stay, and the message names the parameter.
+    bool port_changed = false;
+    std::vector<std::string_view> restore;
+    for (size_t i = 0; i < listen_before.size(); ++i) {
+      const auto& [name, value] = listen_before[i];
+      if (name == "port") port_changed = value != listen_after[i].second;
+      restore.push_back(name);
+      restore.push_back(value);
+    }
+    config.set(restore, true);
+    ctx.server.hooks->relisten();
+    return ctx.error(port_changed ? "ERR CONFIG SET failed (possibly related to argument 'port') "
+                                    "- Unable to listen on this port. Check server logs."
+                                  : "ERR CONFIG SET failed (possibly related to argument 'bind') "
+                                    "- Failed to bind to specified addresses.");
+  }
   ctx.reply.ok();
 }
 

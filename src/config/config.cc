@@ -197,13 +197,13 @@ std::vector<Directive> make_directives() {
   std::vector<Directive> d;
   d.push_back({"bind",
                {},
-               kImmutable | kMultiArg,
+               kMultiArg,
                [](Settings& s, Args a) -> std::string {
                  s.bind.assign(a.begin(), a.end());
                  return "";
                },
                [](const Settings& s) { return join(s.bind); }});
-  d.push_back(integer("port", &Settings::port, 0, 65535, kImmutable));
+  d.push_back(integer("port", &Settings::port, 0, 65535));
   d.push_back(text("unixsocket", &Settings::unixsocket, kImmutable));
   d.push_back({"unixsocketperm",
                {},
@@ -483,6 +483,20 @@ std::string Config::apply(std::string_view name, std::span<const std::string> ar
   if (at_runtime && (d->flags & kImmutable)) return "can't set immutable config";
   if (args.empty() || (args.size() > 1 && !(d->flags & kMultiArg)))
     return "wrong number of arguments";
+  // A multi-word directive given as one word with spaces (`--bind "* -::*"` on the command
+  // line, a quoted value in a file) is split at the spaces, as Redis does.
+  if ((d->flags & kMultiArg) && !(d->flags & kRawValue) && args.size() == 1 &&
+      args[0].find(' ') != std::string::npos) {
+    std::vector<std::string> words;
+    for (std::string_view rest = args[0]; !rest.empty();) {
+      size_t sp = rest.find(' ');
+      if (sp != 0) words.emplace_back(rest.substr(0, sp));
+      if (sp == std::string_view::npos) break;
+      rest.remove_prefix(sp + 1);
+    }
+    if (words.empty()) words.emplace_back();
+    return d->set(settings_, words);
+  }
   return d->set(settings_, args);
 }
 

@@ -81,13 +81,13 @@ Server::Server(config::Config& config) : config_(config), state_(config, clock_)
 
 Server::~Server() = default;
 
-bool Server::listen_tcp(const std::string& address, bool optional) {
+std::unique_ptr<Server::Acceptor> Server::open_tcp(const std::string& address, bool optional) {
   boost::system::error_code ec;
   std::string host = address == "*" ? "0.0.0.0" : address == "::*" ? "::" : address;
   auto ip = asio::ip::make_address(host, ec);
   if (ec) {
     spdlog::warn("Invalid bind address '{}'", address);
-    return false;
+    return nullptr;
   }
   asio::ip::tcp::endpoint tcp_ep(ip, static_cast<uint16_t>(config_.settings().port));
   generic_stream::endpoint ep(tcp_ep);
@@ -104,11 +104,45 @@ bool Server::listen_tcp(const std::string& address, bool optional) {
       spdlog::warn("Could not create server TCP listening socket {}:{}: {}", address,
                    config_.settings().port, ec.message());
     }
-    return false;
+    return nullptr;
   }
-  accept(*acceptor, false);
-  poller_.add(acceptor->native_handle(), listener_wake_, true, false);
-  acceptors_.push_back(std::move(acceptor));
+  return acceptor;
+}
+
+bool Server::open_all_tcp(std::vector<Listener>& out) {
+  const config::Settings& s = config_.settings();
+  if (s.port == 0) return true;
+  for (const std::string& b : s.bind) {
+    bool optional = !b.empty() && b[0] == '-';
+    std::unique_ptr<Acceptor> a = open_tcp(optional ? b.substr(1) : b, optional);
+    if (!a && !optional) return false;
+    if (a) out.push_back({std::move(a), false});
+  }
+  return true;
+}
+
+void Server::start_listening(Listener listener) {
+  accept(*listener.acceptor, listener.is_unix);
+  poller_.add(listener.acceptor->native_handle(), listener_wake_, true, false);
+  listeners_.push_back(std::move(listener));
+}
+
+bool Server::relisten() {
+  // The old listeners close first: the new set may reuse one of their addresses and ports.
+  // A pending accept on a closed acceptor completes with operation_aborted, which accept()'s
+  // handler ignores without touching the acceptor, so dropping them here is safe.
+  boost::system::error_code ec;
+  std::erase_if(listeners_, [&](Listener& l) {
+    if (l.is_unix) return false;
+    poller_.remove(l.acceptor->native_handle());
+    l.acceptor->close(ec);
+    return true;
+  });
+  std::vector<Listener> fresh;
+  if (!open_all_tcp(fresh)) return false;  // `fresh` closes what it opened
+  for (Listener& l : fresh) start_listening(std::move(l));
+  const config::Settings& s = config_.settings();
+  if (s.port != 0) spdlog::info("Ready to accept connections tcp on port {}", s.port);
   return true;
 }
 
@@ -126,23 +160,16 @@ bool Server::listen_unix(const std::string& path) {
   }
   if (config_.settings().unixsocketperm != 0)
     ::chmod(path.c_str(), static_cast<mode_t>(config_.settings().unixsocketperm));
-  accept(*acceptor, true);
-  poller_.add(acceptor->native_handle(), listener_wake_, true, false);
-  acceptors_.push_back(std::move(acceptor));
+  start_listening({std::move(acceptor), true});
   return true;
 }
 
 bool Server::listen() {
   const config::Settings& s = config_.settings();
-  bool any = false;
-  if (s.port != 0) {
-    for (const std::string& b : s.bind) {
-      bool optional = !b.empty() && b[0] == '-';
-      bool ok = listen_tcp(optional ? b.substr(1) : b, optional);
-      if (!ok && !optional) return false;
-      any |= ok;
-    }
-  }
+  std::vector<Listener> tcp;
+  if (!open_all_tcp(tcp)) return false;
+  bool any = !tcp.empty();
+  for (Listener& l : tcp) start_listening(std::move(l));
   if (!s.unixsocket.empty()) {
     if (!listen_unix(s.unixsocket)) return false;
     any = true;
@@ -280,9 +307,9 @@ void Server::shutdown() {
   stopping_ = true;
   spdlog::warn("User requested shutdown...");
   boost::system::error_code ec;
-  for (auto& a : acceptors_) {
-    poller_.remove(a->native_handle());
-    a->close(ec);
+  for (Listener& l : listeners_) {
+    poller_.remove(l.acceptor->native_handle());
+    l.acceptor->close(ec);
   }
   if (!config_.settings().unixsocket.empty()) ::unlink(config_.settings().unixsocket.c_str());
   signals_.cancel();

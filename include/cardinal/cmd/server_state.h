@@ -30,6 +30,10 @@ class ServerHooks {
   virtual ~ServerHooks() = default;
   // SHUTDOWN: stop serving and exit the event loop.
   virtual void shutdown() = 0;
+  // CONFIG SET port/bind: closes the TCP listeners and listens as the settings now say
+  // (connected clients stay). False, listening on no TCP address, when a required address
+  // cannot be bound: the caller restores the old settings and calls it again.
+  virtual bool relisten() { return true; }
 };
 
 struct ServerStats {

@@ -38,6 +38,7 @@ class Server final : public cmd::ServerHooks {
   void run();
 
   void shutdown() override;
+  bool relisten() override;
 
   cmd::ServerState& state() { return state_; }
   boost::asio::io_context& io() { return io_; }
@@ -57,8 +58,18 @@ class Server final : public cmd::ServerHooks {
  private:
   using Acceptor = boost::asio::basic_socket_acceptor<boost::asio::generic::stream_protocol>;
 
-  bool listen_tcp(const std::string& address, bool optional);
+  struct Listener {
+    std::unique_ptr<Acceptor> acceptor;
+    bool is_unix = false;
+  };
+  // An open, listening TCP acceptor for `address` on the configured port, or nullptr (logged).
+  std::unique_ptr<Acceptor> open_tcp(const std::string& address, bool optional);
+  // The TCP listeners for every `bind` address; false when a required one failed (then `out`
+  // may hold some that opened: the caller drops them).
+  bool open_all_tcp(std::vector<Listener>& out);
   bool listen_unix(const std::string& path);
+  // Registers a listening acceptor: accepts start and the poller watches it.
+  void start_listening(Listener listener);
   void accept(Acceptor& acceptor, bool is_unix);
   void admit(boost::asio::generic::stream_protocol::socket socket, bool is_unix);
   void cron();
@@ -82,7 +93,7 @@ class Server final : public cmd::ServerHooks {
     explicit ListenerWake(bool& r) : ready(r) {}
     void on_events(uint32_t) override { ready = true; }
   } listener_wake_{listener_ready_};
-  std::vector<std::unique_ptr<Acceptor>> acceptors_;
+  std::vector<Listener> listeners_;
   std::map<uint64_t, std::shared_ptr<Connection>> connections_;
   boost::asio::signal_set signals_{io_};
   bool stopping_ = false;
