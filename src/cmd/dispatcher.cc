@@ -47,9 +47,14 @@ void feed_monitors(ServerState& server, Session& source, std::span<const std::st
   line +=
       source.unix_socket ? "unix:" + source.addr.substr(0, source.addr.rfind(':')) : source.addr;
   line += "]";
-  for (std::string_view a : args) {
+  std::vector<bool> hidden = redacted_positions(args);
+  for (size_t i = 0; i < args.size(); ++i) {
     line += ' ';
-    util::append_quoted(line, a);
+    if (hidden[i]) {
+      line += "\"(redacted)\"";
+    } else {
+      util::append_quoted(line, args[i]);
+    }
   }
   for (Session* m : server.monitors) {
     if (m == &source) continue;

@@ -1,5 +1,7 @@
 // COMMAND and its subcommands, rendered from the command table: the table is the only place a
 // command's arity, flags, keys and documentation are written down.
+#include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -7,6 +9,7 @@
 #include "cardinal/util/glob.h"
 #include "cardinal/util/numbers.h"
 #include "command_docs.h"
+
 #include "helpers.h"
 
 namespace cardinal::cmd {
@@ -32,50 +35,192 @@ constexpr std::pair<CommandFlag, std::string_view> kFlagNames[] = {
     {kAllowBusy, "allow_busy"},
 };
 
+// Redis's ACL categories in its own table order, which is the order COMMAND shows them in.
+enum AclCategory : uint32_t {
+  kCatKeyspace = 1u << 0,
+  kCatRead = 1u << 1,
+  kCatWrite = 1u << 2,
+  kCatSet = 1u << 3,
+  kCatSortedSet = 1u << 4,
+  kCatList = 1u << 5,
+  kCatHash = 1u << 6,
+  kCatString = 1u << 7,
+  kCatPubsub = 1u << 12,
+  kCatAdmin = 1u << 13,
+  kCatFast = 1u << 14,
+  kCatSlow = 1u << 15,
+  kCatBlocking = 1u << 16,
+  kCatDangerous = 1u << 17,
+  kCatConnection = 1u << 18,
+  kCatTransaction = 1u << 19,
+};
+constexpr std::pair<uint32_t, std::string_view> kCategoryNames[] = {
+    {kCatKeyspace, "@keyspace"},
+    {kCatRead, "@read"},
+    {kCatWrite, "@write"},
+    {kCatSet, "@set"},
+    {kCatSortedSet, "@sortedset"},
+    {kCatList, "@list"},
+    {kCatHash, "@hash"},
+    {kCatString, "@string"},
+    {kCatPubsub, "@pubsub"},
+    {kCatAdmin, "@admin"},
+    {kCatFast, "@fast"},
+    {kCatSlow, "@slow"},
+    {kCatBlocking, "@blocking"},
+    {kCatDangerous, "@dangerous"},
+    {kCatConnection, "@connection"},
+    {kCatTransaction, "@transaction"},
+};
+
+// Categories Redis's command table names explicitly, beyond what the group and flags imply.
+uint32_t explicit_categories(std::string_view name) {
+  if (name == "flushall" || name == "flushdb" || name == "swapdb")
+    return kCatKeyspace | kCatDangerous;
+  if (name == "keys" || name == "info") return kCatDangerous;
+  if (name == "dbsize") return kCatKeyspace;
+  if (name == "lastsave") return kCatAdmin | kCatDangerous;
+  if (name == "command" || name.starts_with("command|")) return kCatConnection;
+  return 0;
+}
+
+// Redis 7.0's command tips (hints for clients and proxies: how a cluster client should fan the
+// command out, whether its output is deterministic), for the commands cardinal has.
+std::span<const std::string_view> command_tips(std::string_view name) {
+  static constexpr std::string_view kOrder[] = {"nondeterministic_output_order"};
+  static constexpr std::string_view kOutput[] = {"nondeterministic_output"};
+  static constexpr std::string_view kMultiSum[] = {"request_policy:multi_shard",
+                                                   "response_policy:agg_sum"};
+  static constexpr std::string_view kAllShardsOk[] = {"request_policy:all_shards",
+                                                      "response_policy:all_succeeded"};
+  static constexpr std::string_view kAllNodesOk[] = {"request_policy:all_nodes",
+                                                     "response_policy:all_succeeded"};
+  static constexpr std::string_view kLatency[] = {
+      "nondeterministic_output", "request_policy:all_nodes", "response_policy:special"};
+  static constexpr std::string_view kDbsize[] = {"request_policy:all_shards",
+                                                 "response_policy:agg_sum"};
+  static constexpr std::string_view kInfo[] = {
+      "nondeterministic_output", "request_policy:all_shards", "response_policy:special"};
+  static constexpr std::string_view kKeys[] = {"request_policy:all_shards",
+                                               "nondeterministic_output_order"};
+  static constexpr std::string_view kMget[] = {"request_policy:multi_shard"};
+  static constexpr std::string_view kMset[] = {"request_policy:multi_shard",
+                                               "response_policy:all_succeeded"};
+  static constexpr std::string_view kMsetnx[] = {"request_policy:multi_shard",
+                                                 "response_policy:agg_min"};
+  static constexpr std::string_view kRandomkey[] = {"request_policy:all_shards",
+                                                    "nondeterministic_output"};
+  static constexpr std::string_view kScan[] = {"nondeterministic_output", "request_policy:special"};
+  static constexpr std::string_view kSlowlogGet[] = {"request_policy:all_nodes",
+                                                     "nondeterministic_output"};
+  static constexpr std::string_view kSlowlogLen[] = {
+      "request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output"};
+  static const std::map<std::string_view, std::span<const std::string_view>> kTips = {
+      {"client|info", kOutput},
+      {"client|list", kOutput},
+      {"command", kOrder},
+      {"command|docs", kOrder},
+      {"command|info", kOrder},
+      {"command|list", kOrder},
+      {"config|set", kAllNodesOk},
+      {"dbsize", kDbsize},
+      {"del", kMultiSum},
+      {"exists", kMultiSum},
+      {"flushall", kAllShardsOk},
+      {"flushdb", kAllShardsOk},
+      {"hgetall", kOrder},
+      {"hkeys", kOrder},
+      {"hrandfield", kOutput},
+      {"hscan", kOutput},
+      {"hvals", kOrder},
+      {"info", kInfo},
+      {"keys", kKeys},
+      {"lastsave", kOutput},
+      {"latency|doctor", kLatency},
+      {"latency|graph", kLatency},
+      {"latency|histogram", kLatency},
+      {"latency|history", kLatency},
+      {"latency|latest", kLatency},
+      {"latency|reset", kAllNodesOk},
+      {"mget", kMget},
+      {"mset", kMset},
+      {"msetnx", kMsetnx},
+      {"object|encoding", kOutput},
+      {"object|freq", kOutput},
+      {"object|idletime", kOutput},
+      {"object|refcount", kOutput},
+      {"ping", kAllShardsOk},
+      {"pttl", kOutput},
+      {"randomkey", kRandomkey},
+      {"scan", kScan},
+      {"sdiff", kOrder},
+      {"sinter", kOrder},
+      {"slowlog|get", kSlowlogGet},
+      {"slowlog|len", kSlowlogLen},
+      {"slowlog|reset", kAllNodesOk},
+      {"smembers", kOrder},
+      {"spop", kOutput},
+      {"srandmember", kOutput},
+      {"sscan", kOutput},
+      {"sunion", kOrder},
+      {"time", kOutput},
+      {"touch", kMultiSum},
+      {"ttl", kOutput},
+      {"unlink", kMultiSum},
+      {"zrandmember", kOutput},
+      {"zscan", kOutput},
+  };
+  auto it = kTips.find(name);
+  return it == kTips.end() ? std::span<const std::string_view>{} : it->second;
+}
+
 std::vector<std::string_view> acl_categories(const CommandSpec& spec) {
-  std::vector<std::string_view> cats;
-  if (spec.flags & kWrite) cats.push_back("@write");
-  if (spec.flags & kReadonly) cats.push_back("@read");
-  switch (spec.group) {
-    case Group::String:
-      cats.push_back("@string");
-      break;
-    case Group::Generic:
-      cats.push_back("@keyspace");
-      break;
-    case Group::List:
-      cats.push_back("@list");
-      break;
-    case Group::Set:
-      cats.push_back("@set");
-      break;
-    case Group::SortedSet:
-      cats.push_back("@sortedset");
-      break;
-    case Group::Hash:
-      cats.push_back("@hash");
-      break;
-    case Group::PubSub:
-      // As in Redis, the category follows the pubsub flag: the PUBSUB container and
-      // PUBSUB HELP are in the group but not the category.
-      if (spec.flags & kPubsub) cats.push_back("@pubsub");
-      break;
-    case Group::Connection:
-      cats.push_back("@connection");
-      break;
-    case Group::Transactions:
-      cats.push_back("@transaction");
-      break;
-    default:
-      break;
+  // A container (CLIENT, OBJECT, ...) is only @slow; its subcommands carry the rest.
+  uint32_t cats = explicit_categories(spec.name);
+  if (spec.subcommands.empty()) {
+    if (spec.flags & kWrite) cats |= kCatWrite;
+    if (spec.flags & kReadonly) cats |= kCatRead;
+    switch (spec.group) {
+      case Group::String:
+        cats |= kCatString;
+        break;
+      case Group::Generic:
+        cats |= kCatKeyspace;
+        break;
+      case Group::List:
+        cats |= kCatList;
+        break;
+      case Group::Set:
+        cats |= kCatSet;
+        break;
+      case Group::SortedSet:
+        cats |= kCatSortedSet;
+        break;
+      case Group::Hash:
+        cats |= kCatHash;
+        break;
+      case Group::PubSub:
+        // As in Redis, the category follows the pubsub flag: the PUBSUB container and
+        // PUBSUB HELP are in the group but not the category.
+        if (spec.flags & kPubsub) cats |= kCatPubsub;
+        break;
+      case Group::Connection:
+        cats |= kCatConnection;
+        break;
+      case Group::Transactions:
+        cats |= kCatTransaction;
+        break;
+      default:
+        break;
+    }
+    if (spec.flags & kAdmin) cats |= kCatAdmin | kCatDangerous;
+    if (spec.flags & kBlocking) cats |= kCatBlocking;
   }
-  if (spec.flags & kAdmin) {
-    cats.push_back("@admin");
-    cats.push_back("@dangerous");
-  }
-  if (spec.flags & kBlocking) cats.push_back("@blocking");
-  cats.push_back(spec.flags & kFast ? "@fast" : "@slow");
-  return cats;
+  cats |= spec.flags & kFast ? kCatFast : kCatSlow;
+  std::vector<std::string_view> out;
+  for (auto [bit, category] : kCategoryNames)
+    if (cats & bit) out.push_back(category);
+  return out;
 }
 
 void reply_info(CommandContext& ctx, const CommandSpec& spec) {
@@ -97,7 +242,9 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
   auto cats = acl_categories(spec);
   r.set(cats.size());
   for (std::string_view c : cats) r.simple(c);
-  r.array(0);  // tips
+  std::span<const std::string_view> tips = command_tips(spec.name);
+  r.set(tips.size());
+  for (std::string_view tip : tips) r.bulk(tip);
   if (spec.keys.first > 0) {
     // One range spec per single key or run of keys; a keynum spec for a counted run. Both
     // start the same way: flags, an index search, then the find_keys map of three entries.
@@ -134,7 +281,7 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
       r.integer(0);
     };
     bool write = spec.flags & kWrite;
-    r.array(dest ? 2 : 1);
+    r.set(dest ? 2 : 1);  // key specs are a set in RESP3, as in Redis
     if (dest) range_spec(dest, 0, 1, "OW", "update");
     if (movable) {
       spec_head(write && !dest ? "RW" : "RO", write && !dest ? "update" : "access",
@@ -155,9 +302,13 @@ void reply_info(CommandContext& ctx, const CommandSpec& spec) {
       }
     }
   } else {
-    r.array(0);
+    r.set(0);  // no key specs
   }
-  r.array(spec.subcommands.size());
+  if (spec.subcommands.empty()) {
+    r.set(0);
+  } else {
+    r.array(spec.subcommands.size());
+  }
   for (const CommandSpec& sub : spec.subcommands) reply_info(ctx, sub);
 }
 

@@ -12,8 +12,8 @@ bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-// Which arguments Redis 7.0 hides: every argument of AUTH, HELLO's AUTH username and password,
-// and the value of a password directive in CONFIG SET.
+}  // namespace
+
 std::vector<bool> redacted_positions(std::span<const std::string_view> args) {
   std::vector<bool> hidden(args.size(), false);
   if (args.empty()) return hidden;
@@ -32,8 +32,6 @@ std::vector<bool> redacted_positions(std::span<const std::string_view> args) {
   }
   return hidden;
 }
-
-}  // namespace
 
 void SlowLog::record(int64_t threshold_us, int64_t max_len, int64_t duration_us,
                      int64_t unix_seconds, std::span<const std::string_view> args,

@@ -134,3 +134,23 @@ def test_quit_without_auth(raw_conn):
     c = raw_conn()
     c.send(encode_command("QUIT"))
     assert c.read_all_until_closed() == b"+OK\r\n"
+
+
+def test_monitor_shows_auth_and_hello_redacted(raw_conn):
+    """MONITOR sees AUTH and HELLO like any command, with their secrets replaced, as in
+    Redis 7.0: AUTH's every argument, HELLO's AUTH username and password."""
+    monitor = raw_conn()
+    monitor.call("AUTH", "secret")
+    assert monitor.call("MONITOR") == b"+OK\r\n"
+    c = raw_conn()
+    c.call("AUTH", "someuser", "pw-one")
+    c.call("AUTH", "secret")
+    c.call("HELLO", "2", "AUTH", "default", "secret", "SETNAME", "visible")
+    c.call("PING")
+    lines = b""
+    while b'"PING"' not in lines:
+        lines += monitor.read_reply()
+    assert b"pw-one" not in lines and b"secret" not in lines and b"someuser" not in lines
+    assert b'"AUTH" "(redacted)" "(redacted)"' in lines
+    assert b'"AUTH" "(redacted)"\r\n' in lines
+    assert b'"HELLO" "2" "AUTH" "(redacted)" "(redacted)" "SETNAME" "visible"' in lines

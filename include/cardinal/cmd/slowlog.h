@@ -15,6 +15,11 @@ namespace cardinal::cmd {
 
 class Session;
 
+// Which arguments Redis 7.0 hides in the slow log and MONITOR ("(redacted)"): every argument
+// of AUTH, HELLO's AUTH username and password, and the value of a password directive in CONFIG
+// SET.
+std::vector<bool> redacted_positions(std::span<const std::string_view> args);
+
 class SlowLog {
  public:
   struct Entry {
