@@ -19,7 +19,7 @@ void BlockingRegistry::block(Session& session, const CommandSpec& spec, int db,
   bc->db = db;
   bc->timeout_ms = timeout_ms;
   bc->silent = session.reply_mode == ReplyMode::Off || session.reply_mode == ReplyMode::Skip;
-  if (waiters_.empty()) events_.want(KeyEvents::kBlocking, true);
+  if (waiters_.empty()) events_.want(KeyEvents::kForBlocking, true);
   for (std::string_view key : keys) {
     encode_db_key(scratch_, db, key);
     Queue& q = waiters_[scratch_];
@@ -49,7 +49,7 @@ void BlockingRegistry::release(Session& session) {
   if (session.blocked->timeout_ms > 0) --timed_;
   session.blocked.reset();
   --blocked_;
-  if (waiters_.empty()) events_.want(KeyEvents::kBlocking, false);
+  if (waiters_.empty()) events_.want(KeyEvents::kForBlocking, false);
 }
 
 void BlockingRegistry::unblock(Session& session) {
@@ -128,7 +128,7 @@ void BlockingRegistry::serve_ready(ServerState& server) {
         waiters_.erase(it);
     }
   }
-  if (waiters_.empty()) events_.want(KeyEvents::kBlocking, false);
+  if (waiters_.empty()) events_.want(KeyEvents::kForBlocking, false);
 }
 
 }  // namespace cardinal::cmd

@@ -29,11 +29,11 @@ void KeyEvents::want(Interest who, bool on) {
 void KeyEvents::config_changed() {
   uint32_t flags = settings_.notify_keyspace_events;
   bool publishes = flags & (config::kEventKeyspace | config::kEventKeyevent);
-  want(kNotifying, publishes && (flags & kEngineClasses));
+  want(kForNotifying, publishes && (flags & kEngineClasses));
 }
 
 void KeyEvents::modified(int db, std::string_view key) {
-  if (interest_ & kWatching) server_.watches.touch(db, key);
+  if (interest_ & kForWatching) server_.watches.touch(db, key);
 }
 
 void KeyEvents::publish(std::string_view event, int db, std::string_view key) {
@@ -51,7 +51,7 @@ void KeyEvents::publish(std::string_view event, int db, std::string_view key) {
 }
 
 void KeyEvents::value_stored(const engine::Database& db, std::string_view key, bool created) {
-  if (interest_ & kBlocking) server_.blocking.value_stored(db, key);
+  if (interest_ & kForBlocking) server_.blocking.value_stored(db, key);
   if (created) notify(config::kEventNew, "new", server_.keyspace.index_of(db), key);
 }
 

@@ -12,7 +12,7 @@ void WatchRegistry::watch(Session& session, int db, std::string_view key) {
   encode_db_key(scratch_, db, key);
   if (std::find(session.watched.begin(), session.watched.end(), scratch_) != session.watched.end())
     return;
-  if (watchers_.empty()) events_.want(KeyEvents::kWatching, true);
+  if (watchers_.empty()) events_.want(KeyEvents::kForWatching, true);
   watchers_[scratch_].push_back({&session, is_expired_entry(db, key)});
   session.watched.push_back(scratch_);
 }
@@ -25,7 +25,7 @@ void WatchRegistry::unwatch_all(Session& session) {
     if (it->second.empty()) watchers_.erase(it);
   }
   session.watched.clear();
-  if (watchers_.empty()) events_.want(KeyEvents::kWatching, false);
+  if (watchers_.empty()) events_.want(KeyEvents::kForWatching, false);
 }
 
 bool WatchRegistry::is_expired_entry(int db, std::string_view key) {

@@ -20,7 +20,7 @@ class ServerState;
 class KeyEvents final : public engine::KeyObserver {
  public:
   // Who needs the engine's reports.
-  enum Interest : uint8_t { kBlocking = 1, kWatching = 2, kNotifying = 4 };
+  enum Interest : uint8_t { kForBlocking = 1, kForWatching = 2, kForNotifying = 4 };
 
   explicit KeyEvents(ServerState& server);
   ~KeyEvents() override;
