@@ -96,7 +96,11 @@ class Reader {
         continue;
       }
       engine::Database& d = keyspace.db(db);
-      if (d.peek(key)) fail("duplicated key '" + key + "' in DB " + std::to_string(db));
+      if (d.peek(key)) {
+        if (!opt_.replace_existing)
+          fail("duplicated key '" + key + "' in DB " + std::to_string(db));
+        d.remove(key);
+      }
       engine::DbEntry& e = d.set(key, std::move(*value));
       if (at != engine::kNoExpire) d.set_expire(e, at);
       ++result.keys_loaded;

@@ -23,6 +23,8 @@ struct RdbLoadOptions {
   engine::HashLimits hash;
   engine::ZSetLimits zset;
   int list_fill = -2;
+  // A key already in the keyspace is replaced (DEBUG RELOAD MERGE); otherwise it is an error.
+  bool replace_existing = false;
 };
 
 struct RdbLoadResult {
