@@ -61,9 +61,30 @@ bool put_encoded_int(std::string& out, int64_t v) {
   return true;
 }
 
+// Bytes are staged in `out_`; with a sink they are checksummed and handed over every
+// kDrainBytes, so a save holds one buffer's worth of the file in memory, not the whole file.
+constexpr size_t kDrainBytes = 1 << 16;
+
 class Writer {
  public:
-  Writer(std::string& out, bool compress) : out_(out), compress_(compress) {}
+  Writer(std::string& out, bool compress, RdbSink* sink = nullptr)
+      : out_(out), compress_(compress), sink_(sink) {}
+
+  void drain_if_full() {
+    if (sink_ && out_.size() >= kDrainBytes) drain();
+  }
+  void drain() {
+    crc_ = crc64(crc_, out_);
+    sink_->write(out_);
+    out_.clear();
+  }
+  // The checksum trailer, over everything written before it. REQUIRES: a sink.
+  void finish() {
+    crc_ = crc64(crc_, out_);
+    put_le(out_, crc_);
+    sink_->write(out_);
+    out_.clear();
+  }
 
   void string(std::string_view s) {
     int64_t v;
@@ -74,10 +95,11 @@ class Writer {
       put_len(out_, scratch_.size());
       put_len(out_, s.size());
       out_.append(scratch_);
-      return;
+    } else {
+      put_len(out_, s.size());
+      out_.append(s);
     }
-    put_len(out_, s.size());
-    out_.append(s);
+    drain_if_full();
   }
 
   static uint8_t type_of(const engine::Value& v) {
@@ -148,6 +170,14 @@ class Writer {
   std::string& out_;
   bool compress_;
   std::string scratch_;
+  RdbSink* sink_;
+  uint64_t crc_ = 0;
+};
+
+class StringSink final : public RdbSink {
+ public:
+  void write(std::string_view bytes) override { data.append(bytes); }
+  std::string data;
 };
 
 }  // namespace
@@ -159,8 +189,15 @@ void rdb_append_value(std::string& out, const engine::Value& value, bool compres
 }
 
 std::string rdb_serialize(const engine::Keyspace& keyspace, const RdbSaveOptions& options) {
+  StringSink sink;
+  rdb_write(keyspace, options, sink);
+  return std::move(sink.data);
+}
+
+void rdb_write(const engine::Keyspace& keyspace, const RdbSaveOptions& options, RdbSink& sink) {
   std::string out;
-  Writer w(out, options.compress);
+  out.reserve(kDrainBytes * 2);
+  Writer w(out, options.compress, &sink);
   char version[8];
   std::snprintf(version, sizeof version, "%04d", rdb::kVersion);
   out.append(rdb::kMagic);
@@ -188,11 +225,11 @@ std::string rdb_serialize(const engine::Keyspace& keyspace, const RdbSaveOptions
       put_u8(out, Writer::type_of(e.value));
       w.string(e.key());
       w.body(e.value);
+      w.drain_if_full();
     });
   }
   put_u8(out, rdb::kOpEof);
-  put_le(out, crc64(0, out));
-  return out;
+  w.finish();
 }
 
 }  // namespace cardinal::persist

@@ -36,41 +36,54 @@ class Fd {
   int fd_;
 };
 
+// The temp file being written; unlinked unless commit() renamed it into place.
+class AtomicFile final : public RdbSink {
+ public:
+  explicit AtomicFile(const std::string& path)
+      : path_(path),
+        dir_(dir_of(path)),
+        tmp_((dir_ == "." ? std::string() : dir_ + "/") + "temp-" + std::to_string(::getpid()) +
+             ".rdb"),
+        fd_(::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) {
+    if (fd_.get() < 0) io_fail("failed opening the temp RDB file", tmp_);
+  }
+  ~AtomicFile() override {
+    if (!committed_) ::unlink(tmp_.c_str());
+  }
+
+  void write(std::string_view bytes) override {
+    size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(fd_.get(), bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) io_fail("write error saving DB on disk to", tmp_);
+      done += static_cast<size_t>(n);
+    }
+  }
+
+  void commit() {
+    if (::fsync(fd_.get()) != 0 || ::close(fd_.release()) != 0)
+      io_fail("fsync/close failed for", tmp_);
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0)
+      io_fail("error moving temp DB file on the final destination", path_);
+    committed_ = true;
+    // The rename is durable only once the directory entry is.
+    Fd dfd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) io_fail("fsync of directory failed", dir_);
+  }
+
+ private:
+  std::string path_, dir_, tmp_;
+  Fd fd_;
+  bool committed_ = false;
+};
+
 }  // namespace
 
 void write_file_atomically(const std::string& path, std::string_view bytes) {
-  std::string dir = dir_of(path);
-  std::string tmp =
-      (dir == "." ? std::string() : dir + "/") + "temp-" + std::to_string(::getpid()) + ".rdb";
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (fd.get() < 0) io_fail("failed opening the temp RDB file", tmp);
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int saved = errno;
-      ::unlink(tmp.c_str());
-      errno = saved;
-      io_fail("write error saving DB on disk to", tmp);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
-    int saved = errno;
-    ::unlink(tmp.c_str());
-    errno = saved;
-    io_fail("fsync/close failed for", tmp);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int saved = errno;
-    ::unlink(tmp.c_str());
-    errno = saved;
-    io_fail("error moving temp DB file on the final destination", path);
-  }
-  // The rename is durable only once the directory entry is.
-  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) io_fail("fsync of directory failed", dir);
+  AtomicFile f(path);
+  f.write(bytes);
+  f.commit();
 }
 
 std::optional<std::string> read_whole_file(const std::string& path) {
@@ -93,7 +106,9 @@ std::optional<std::string> read_whole_file(const std::string& path) {
 
 void save_snapshot(const engine::Keyspace& keyspace, const std::string& path,
                    const RdbSaveOptions& options) {
-  write_file_atomically(path, rdb_serialize(keyspace, options));
+  AtomicFile f(path);
+  rdb_write(keyspace, options, f);
+  f.commit();
 }
 
 std::optional<RdbLoadResult> load_snapshot(const std::string& path, engine::Keyspace& keyspace,

@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <random>
@@ -18,6 +21,7 @@
 #include "cardinal/persist/lzf.h"
 #include "cardinal/persist/rdb_reader.h"
 #include "cardinal/persist/rdb_writer.h"
+#include "cardinal/persist/snapshot_file.h"
 #include "cardinal/util/clock.h"
 #include "cardinal/util/numbers.h"
 
@@ -342,4 +346,28 @@ TEST_CASE("rdb reader survives truncation and bit flips", "[rdb]") {
   f[f.size() / 2] ^= 1;
   engine::Keyspace b(clock, 16);
   CHECK_THROWS_AS(persist::rdb_load(f, b, {}), persist::RdbError);
+}
+
+TEST_CASE("snapshot files are written whole or not at all", "[rdb]") {
+  util::ManualClock clock;
+  engine::Keyspace a(clock, 16);
+  fill(a, clock.now_ms());
+  char tmpl[] = "/tmp/cardinal-rdb-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  std::string dir = tmpl;
+  std::string path = dir + "/dump.rdb";
+  persist::RdbLoadOptions o{.now_ms = clock.now_ms()};
+  engine::Keyspace none(clock, 16);
+  CHECK_FALSE(persist::load_snapshot(path, none, o).has_value());
+  persist::save_snapshot(a, path, {clock.now_ms(), 0, true});
+  // The streamed file is byte for byte the one-string serialisation.
+  CHECK(*persist::read_whole_file(path) == persist::rdb_serialize(a, {clock.now_ms(), 0, true}));
+  engine::Keyspace b(clock, 16);
+  REQUIRE(persist::load_snapshot(path, b, o).has_value());
+  CHECK(describe(b, true).size() == describe(a, true).size() - 1);
+  CHECK_THROWS_AS(persist::save_snapshot(a, dir + "/missing/dump.rdb", {}), persist::RdbError);
+  // Nothing but the dump is left behind.
+  CHECK(std::filesystem::remove(path));
+  CHECK(std::filesystem::is_empty(dir));
+  std::filesystem::remove(dir);
 }

@@ -19,7 +19,18 @@ struct RdbSaveOptions {
   bool compress = true;   // rdbcompression: LZF for strings over 20 bytes when it saves space
 };
 
-// The whole file, header to checksum.
+// Where rdb_write puts the file, in order, in pieces of about 64 KiB. write() throws RdbError
+// to abandon the save.
+class RdbSink {
+ public:
+  virtual ~RdbSink() = default;
+  virtual void write(std::string_view bytes) = 0;
+};
+
+// The whole file, header to checksum, streamed into `sink`.
+void rdb_write(const engine::Keyspace& keyspace, const RdbSaveOptions& options, RdbSink& sink);
+
+// The whole file as one string (tests, small dumps).
 std::string rdb_serialize(const engine::Keyspace& keyspace, const RdbSaveOptions& options);
 
 // One value as it follows its key: the type byte, then the payload (tests and DEBUG use it).
