@@ -67,20 +67,20 @@ constexpr size_t kDrainBytes = 1 << 16;
 
 class Writer {
  public:
-  Writer(std::string& out, bool compress, RdbSink* sink = nullptr)
-      : out_(out), compress_(compress), sink_(sink) {}
+  Writer(std::string& out, bool compress, RdbSink* sink = nullptr, bool checksum = true)
+      : out_(out), compress_(compress), sink_(sink), checksum_(checksum) {}
 
   void drain_if_full() {
     if (sink_ && out_.size() >= kDrainBytes) drain();
   }
   void drain() {
-    crc_ = crc64(crc_, out_);
+    if (checksum_) crc_ = crc64(crc_, out_);
     sink_->write(out_);
     out_.clear();
   }
   // The checksum trailer, over everything written before it. REQUIRES: a sink.
   void finish() {
-    crc_ = crc64(crc_, out_);
+    if (checksum_) crc_ = crc64(crc_, out_);
     put_le(out_, crc_);
     sink_->write(out_);
     out_.clear();
@@ -171,6 +171,7 @@ class Writer {
   bool compress_;
   std::string scratch_;
   RdbSink* sink_;
+  bool checksum_;
   uint64_t crc_ = 0;
 };
 
@@ -197,7 +198,7 @@ std::string rdb_serialize(const engine::Keyspace& keyspace, const RdbSaveOptions
 void rdb_write(const engine::Keyspace& keyspace, const RdbSaveOptions& options, RdbSink& sink) {
   std::string out;
   out.reserve(kDrainBytes * 2);
-  Writer w(out, options.compress, &sink);
+  Writer w(out, options.compress, &sink, options.checksum);
   char version[8];
   std::snprintf(version, sizeof version, "%04d", rdb::kVersion);
   out.append(rdb::kMagic);

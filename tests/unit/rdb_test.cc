@@ -230,6 +230,13 @@ TEST_CASE("rdb round trips every type and size class", "[rdb]") {
     CHECK(r.version == 10);
     CHECK(describe(b, true) == before);
   }
+  // rdbchecksum no: a zero trailer, which the reader accepts.
+  persist::RdbSaveOptions no_crc{clock.now_ms(), 0, true};
+  no_crc.checksum = false;
+  std::string unchecked = persist::rdb_serialize(a, no_crc);
+  CHECK(unchecked.substr(unchecked.size() - 8) == std::string(8, '\0'));
+  engine::Keyspace c(clock, 16);
+  CHECK(persist::rdb_load(unchecked, c, {.now_ms = clock.now_ms()}).keys_loaded > 0);
   // Compression makes the 100000-byte run of x small.
   std::string plain = persist::rdb_serialize(a, {clock.now_ms(), 0, false});
   std::string packed = persist::rdb_serialize(a, {clock.now_ms(), 0, true});

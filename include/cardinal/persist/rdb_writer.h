@@ -17,6 +17,7 @@ struct RdbSaveOptions {
   int64_t now_ms = 0;     // ctime aux field; keys already expired at this time are left out
   uint64_t used_mem = 0;  // used-mem aux field
   bool compress = true;   // rdbcompression: LZF for strings over 20 bytes when it saves space
+  bool checksum = true;   // rdbchecksum: without it the trailer is 0, which readers skip
 };
 
 // Where rdb_write puts the file, in order, in pieces of about 64 KiB. write() throws RdbError
