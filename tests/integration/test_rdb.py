@@ -392,3 +392,24 @@ def test_older_encodings_load_like_redis(servers, tmp_path):
     c = servers(cardinal_bin(), dump=str(path))
     assert_same(expected, snapshot(client(c), range(16)))
 
+
+
+def test_stream_in_dump_is_a_clear_startup_error(servers):
+    """cardinal has no streams: a Redis dump holding one stops startup and names the type."""
+    r = servers(REDIS_BIN)
+    rr = client(r)
+    rr.set("before", "1")
+    rr.xadd("events", {"f": "v"})
+    rr.save()
+    srv = Server(cardinal_bin())
+    try:
+        shutil.copy(os.path.join(r.workdir, "dump.rdb"), os.path.join(srv.workdir, "dump.rdb"))
+        if IS_REDIS:
+            srv.start()
+            return
+        with pytest.raises(RuntimeError, match="exited with 1"):
+            srv.start()
+        log = srv.read_log()
+        assert "unsupported value type 19 (stream) for key 'events'" in log, log
+    finally:
+        stop(srv)
