@@ -65,7 +65,9 @@ size_t ziplist_each(std::string_view blob, EntryFn fn) {
   size_t p = 10, count = 0;
   char buf[24];
   while (p < end) {
-    p += b.at(p) < 254 ? 1 : 5;  // previous entry's length
+    uint8_t prev = b.at(p);  // the previous entry's length: 1 byte, or 254 and 4 more
+    if (prev == 255) b.fail("bad previous-entry length");
+    p += prev < 254 ? 1 : 5;
     if (p >= end) b.fail("entry past the end");
     uint8_t enc = b.at(p);
     std::string_view text;
