@@ -31,6 +31,7 @@ constexpr std::pair<CommandFlag, std::string_view> kFlagNames[] = {
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
     {kMayReplicate, "may_replicate"},
+    {kNoAsyncLoading, "no_async_loading"},
     {kNoMulti, "no_multi"},
     {kAllowBusy, "allow_busy"},
 };

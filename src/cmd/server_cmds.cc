@@ -1,9 +1,11 @@
-// Server commands: INFO, TIME, LASTSAVE, SHUTDOWN, MONITOR and DEBUG.
+// Server commands: INFO, TIME, SAVE, LASTSAVE, SHUTDOWN, MONITOR and DEBUG.
 #include <chrono>
 #include <string>
 #include <thread>
 
 #include "cardinal/cmd/families.h"
+#include "cardinal/cmd/snapshot.h"
+#include "cardinal/persist/rdb_error.h"
 #include "cardinal/util/numbers.h"
 #include "helpers.h"
 #include "info.h"
@@ -21,6 +23,52 @@ void time_cmd(CommandContext& ctx) {
   ctx.reply.array(2);
   ctx.reply.bulk(util::i64_to_string(us / 1000000));
   ctx.reply.bulk(util::i64_to_string(us % 1000000));
+}
+
+void save(CommandContext& ctx) {
+  try {
+    save_snapshot(ctx.server);
+  } catch (const persist::RdbError&) {
+    // Redis answers a failed SAVE with a bare "-ERR" and explains in its log only.
+    return ctx.error("ERR");
+  }
+  ctx.reply.ok();
+}
+
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, flush, load back.
+void debug_reload(CommandContext& ctx) {
+  bool merge = false, noflush = false, nosave = false;
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    std::string_view a = ctx.arg(i);
+    if (CommandContext::is(a, "MERGE")) {
+      merge = true;
+    } else if (CommandContext::is(a, "NOFLUSH")) {
+      noflush = true;
+    } else if (CommandContext::is(a, "NOSAVE")) {
+      nosave = true;
+    } else {
+      return ctx.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+    }
+  }
+  if (!nosave) {
+    try {
+      save_snapshot(ctx.server);
+    } catch (const persist::RdbError&) {
+      return ctx.error("ERR");
+    }
+  }
+  if (!noflush) {
+    for (int db = 0; db < ctx.server.keyspace.database_count(); ++db)
+      ctx.server.watches.touch_database(db, -1);
+    ctx.server.keyspace.flush_all();
+  }
+  bool loaded = false;
+  try {
+    loaded = load_snapshot(ctx.server, merge).has_value();
+  } catch (const persist::RdbError&) {
+  }
+  if (!loaded) return ctx.error("ERR Error trying to load the RDB dump, check server logs.");
+  ctx.reply.ok();
 }
 
 void lastsave(CommandContext& ctx) {
@@ -84,11 +132,25 @@ void debug(CommandContext& ctx) {
         " lru:0 lru_seconds_idle:" + std::to_string(e->idle_seconds(ctx.now_ms()));
     return ctx.reply.simple(line);
   }
+  if (CommandContext::is(sub, "RELOAD")) return debug_reload(ctx);
   if (CommandContext::is(sub, "HELP") && ctx.argc() == 2) {
     static constexpr std::string_view kLines[] = {
         "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "OBJECT <key>",
         "    Show low level info about the `key` and associated value.",
+        "RELOAD [option ...]",
+        "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+        "    * MERGE: conflicting keys will be loaded from RDB.",
+        "    * NOFLUSH: the existing database will not be removed before load, but",
+        "      conflicting keys will generate an exception and kill the server.",
+        "    * NOSAVE: the database will be loaded from an existing RDB file.",
+        "    Examples:",
+        "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+        "      the database.",
+        "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+        "      existing RDB file.",
+        "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+        "      file to the database.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not accessed.",
         "SLEEP <seconds>",
@@ -121,6 +183,14 @@ constexpr CommandSpec kServerCommands[] = {
      .summary = "Return the current server time",
      .complexity = "O(1)",
      .handler = time_cmd},
+    {.name = "save",
+     .arity = 1,
+     .flags = kAdmin | kNoscript | kNoAsyncLoading | kNoMulti,
+     .group = Group::Server,
+     .since = "1.0.0",
+     .summary = "Synchronously save the dataset to disk",
+     .complexity = "O(N) where N is the total number of keys in all databases",
+     .handler = save},
     {.name = "lastsave",
      .arity = 1,
      .flags = kLoading | kStale | kFast,

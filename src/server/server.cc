@@ -8,9 +8,12 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
+#include <chrono>
 #include <csignal>
 #include <string_view>
 
+#include "cardinal/cmd/snapshot.h"
+#include "cardinal/persist/rdb_error.h"
 #include "cardinal/server/connection.h"
 #include "cardinal/util/clock.h"
 
@@ -69,6 +72,25 @@ constexpr std::string_view kDenied =
     "accepted. To let other hosts in, set a password (requirepass), or turn protected mode off "
     "with 'CONFIG SET protected-mode no' from a loopback client or by restarting with "
     "'--protected-mode no', and then make sure the server is not reachable from the internet.\r\n";
+
+// Startup: the dump in `dir`, if there is one, loads before any client is served. A file that
+// cannot be loaded stops the server, as in Redis: serving without the data would look like loss.
+bool load_data_from_disk(cmd::ServerState& state) {
+  auto start = std::chrono::steady_clock::now();
+  try {
+    std::optional<persist::RdbLoadResult> r = cmd::load_snapshot(state);
+    if (!r) return true;
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    spdlog::info("Done loading RDB, keys loaded: {}, keys expired: {}.", r->keys_loaded,
+                 r->expired_skipped);
+    spdlog::info("DB loaded from disk: {:.3f} seconds", took.count());
+    return true;
+  } catch (const persist::RdbError& e) {
+    spdlog::critical("Fatal error loading the DB ({}): {}. Exiting.", cmd::snapshot_path(state),
+                     e.what());
+    return false;
+  }
+}
 
 }  // namespace
 
@@ -178,6 +200,8 @@ bool Server::listen() {
     spdlog::error("Configured to not listen anywhere, exiting.");
     return false;
   }
+  refresh_clock();  // expiries in the file are judged against the real time
+  if (!load_data_from_disk(state_)) return false;
   if (s.port != 0) spdlog::info("Ready to accept connections tcp on port {}", s.port);
   if (!s.unixsocket.empty()) spdlog::info("Ready to accept connections unix on {}", s.unixsocket);
   return true;

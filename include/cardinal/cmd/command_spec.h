@@ -30,6 +30,7 @@ enum CommandFlag : uint32_t {
   kNoMulti = 1u << 14,
   kAllowBusy = 1u << 15,
   kSentinel = 1u << 16,
+  kNoAsyncLoading = 1u << 17,  // refused while a replica loads a dataset in the background
 };
 
 enum class Group : uint8_t {

@@ -1,0 +1,24 @@
+// The glue between the server's state and persist's RDB files: the file path (dbfilename,
+// relative to `dir`, which the process has chdir'ed into), the load limits from the config, and
+// LASTSAVE bookkeeping. Used by SAVE and DEBUG RELOAD and by the server at startup.
+// Event-loop thread (or before the loop starts).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cardinal/cmd/server_state.h"
+#include "cardinal/persist/rdb_reader.h"
+
+namespace cardinal::cmd {
+
+std::string snapshot_path(const ServerState& s);
+
+// Writes the dump; updates last_save_s. Throws persist::RdbError.
+void save_snapshot(ServerState& s);
+
+// Loads the dump into the keyspace; std::nullopt when there is no file. A key already present
+// is an error unless `merge`, which replaces it. Throws persist::RdbError.
+std::optional<persist::RdbLoadResult> load_snapshot(ServerState& s, bool merge = false);
+
+}  // namespace cardinal::cmd

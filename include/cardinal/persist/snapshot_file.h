@@ -1,0 +1,31 @@
+// The snapshot on disk: written whole to a temporary file beside the target, fsynced, renamed
+// over it and the directory fsynced, so a crash leaves either the old dump or the new one,
+// never a torn file. Blocking I/O; called from the event loop (SAVE) or before it starts.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cardinal/engine/keyspace.h"
+#include "cardinal/persist/rdb_error.h"
+#include "cardinal/persist/rdb_reader.h"
+#include "cardinal/persist/rdb_writer.h"
+
+namespace cardinal::persist {
+
+// Throws RdbError naming the failing step and errno's text.
+void write_file_atomically(const std::string& path, std::string_view bytes);
+
+// The file's bytes; std::nullopt when it does not exist. Throws RdbError on other failures.
+std::optional<std::string> read_whole_file(const std::string& path);
+
+// rdb_serialize + write_file_atomically.
+void save_snapshot(const engine::Keyspace& keyspace, const std::string& path,
+                   const RdbSaveOptions& options);
+
+// read_whole_file + rdb_load; std::nullopt when there is no file.
+std::optional<RdbLoadResult> load_snapshot(const std::string& path, engine::Keyspace& keyspace,
+                                           const RdbLoadOptions& options);
+
+}  // namespace cardinal::persist

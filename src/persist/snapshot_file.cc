@@ -1,0 +1,121 @@
+#include "cardinal/persist/snapshot_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace cardinal::persist {
+
+namespace {
+
+[[noreturn]] void io_fail(const std::string& step, const std::string& path) {
+  throw RdbError(step + " '" + path + "': " + std::strerror(errno));
+}
+
+std::string dir_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+// The temp file being written; unlinked unless commit() renamed it into place.
+class AtomicFile final : public RdbSink {
+ public:
+  explicit AtomicFile(const std::string& path)
+      : path_(path),
+        dir_(dir_of(path)),
+        tmp_((dir_ == "." ? std::string() : dir_ + "/") + "temp-" + std::to_string(::getpid()) +
+             ".rdb"),
+        fd_(::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) {
+    if (fd_.get() < 0) io_fail("failed opening the temp RDB file", tmp_);
+  }
+  ~AtomicFile() override {
+    if (!committed_) ::unlink(tmp_.c_str());
+  }
+
+  void write(std::string_view bytes) override {
+    size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(fd_.get(), bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) io_fail("write error saving DB on disk to", tmp_);
+      done += static_cast<size_t>(n);
+    }
+  }
+
+  void commit() {
+    if (::fsync(fd_.get()) != 0 || ::close(fd_.release()) != 0)
+      io_fail("fsync/close failed for", tmp_);
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0)
+      io_fail("error moving temp DB file on the final destination", path_);
+    committed_ = true;
+    // The rename is durable only once the directory entry is.
+    Fd dfd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dfd.get() < 0 || ::fsync(dfd.get()) != 0) io_fail("fsync of directory failed", dir_);
+  }
+
+ private:
+  std::string path_, dir_, tmp_;
+  Fd fd_;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, std::string_view bytes) {
+  AtomicFile f(path);
+  f.write(bytes);
+  f.commit();
+}
+
+std::optional<std::string> read_whole_file(const std::string& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    io_fail("failed opening the RDB file", path);
+  }
+  std::string out;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) io_fail("failed reading the RDB file", path);
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+void save_snapshot(const engine::Keyspace& keyspace, const std::string& path,
+                   const RdbSaveOptions& options) {
+  AtomicFile f(path);
+  rdb_write(keyspace, options, f);
+  f.commit();
+}
+
+std::optional<RdbLoadResult> load_snapshot(const std::string& path, engine::Keyspace& keyspace,
+                                           const RdbLoadOptions& options) {
+  std::optional<std::string> bytes = read_whole_file(path);
+  if (!bytes) return std::nullopt;
+  return rdb_load(*bytes, keyspace, options);
+}
+
+}  // namespace cardinal::persist
