@@ -33,6 +33,7 @@ void blocking_pop(CommandContext& ctx, ListEnd end) {
     ctx.reply.bulk(key);
     ctx.reply.bulk(value);
     list_elements_removed(ctx, key, *list, pop_event(end));
+    if (ctx.propagating()) ctx.propagate_as({end == ListEnd::Left ? "LPOP" : "RPOP", key});
     return;
   }
   ctx.block_on(keys, timeout_ms);

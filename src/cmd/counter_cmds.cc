@@ -80,6 +80,8 @@ void incrbyfloat(CommandContext& ctx) {
     ctx.db().set(ctx.arg(1), Value::text(text));
   }
   ctx.changed(ctx.arg(1), config::kEventString, "incrbyfloat");
+  // Float formatting must not be redone on replay: the result is propagated as it is.
+  if (ctx.propagating()) ctx.propagate_as({"SET", ctx.arg(1), text, "KEEPTTL"});
 }
 
 constexpr CommandSpec kCounterCommands[] = {

@@ -37,6 +37,23 @@ bool arity_ok(const CommandSpec& spec, size_t argc) {
                          : argc >= static_cast<size_t>(-spec.arity);
 }
 
+// Passes a command that changed the dataset on (propagation.h): its own arguments or the
+// rewrite it asked for, after a MULTI when it is the first write of an EXEC.
+void propagate(ServerState& server, Session& session, int db, const CommandContext& ctx) {
+  PropagationSink& sink = *server.propagation;
+  if (session.in_exec() && !session.transaction->propagated_multi) {
+    static constexpr std::string_view kMulti[] = {"MULTI"};
+    sink.command(db, kMulti);
+    session.transaction->propagated_multi = true;
+  }
+  if (ctx.rewritten.empty()) return sink.command(db, ctx.args);
+  std::vector<std::string_view> views;
+  for (const std::vector<std::string>& command : ctx.rewritten) {
+    views.assign(command.begin(), command.end());
+    sink.command(db, views);
+  }
+}
+
 void feed_monitors(ServerState& server, Session& source, std::span<const std::string_view> args) {
   if (server.monitors.empty()) return;
   int64_t us = server.clock.now_us();
@@ -213,6 +230,7 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   }
 
   session.last_command = spec.name;  // CLIENT INFO shows the command being run
+  const int db = session.db;         // SELECT inside the command must not move its writes
   CommandContext ctx{args, session, server, session.reply(), spec};
   int64_t start_ns = server.batch_clock_ns ? server.batch_clock_ns : util::monotonic_ns();
   try {
@@ -227,6 +245,8 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   if (server.batch_clock_ns) server.batch_clock_ns = end_ns;
   int64_t elapsed = elapsed_ns / 1000;
 
+  if (ctx.changes > 0 && server.propagation && !session.is_blocked())
+    propagate(server, session, db, ctx);
   ++entry->stats.calls;
   entry->stats.ns += static_cast<uint64_t>(elapsed_ns);
   if (ctx.failed) {
@@ -258,6 +278,7 @@ bool rerun_blocked(ServerState& server, Session& session) {
     ctx.error(Errc::Internal, e.what());
   }
   if (ctx.still_blocked) return false;
+  if (ctx.changes > 0 && server.propagation) propagate(server, session, blocked.db, ctx);
   int64_t elapsed_ns = util::monotonic_ns() - start_ns;
   // Redis counts the call when it blocked and adds the serving run's time now.
   if (CommandEntry* entry = server.commands.find(blocked.spec->name)) {  // top-level only

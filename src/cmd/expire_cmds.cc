@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cardinal/cmd/families.h"
+#include "cardinal/util/numbers.h"
 #include "helpers.h"
 
 namespace cardinal::cmd {
@@ -67,9 +68,12 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
   if (when <= ctx.now_ms()) {
     ctx.db().remove(ctx.arg(1));
     ctx.changed(ctx.arg(1), config::kEventGeneric, "del");
+    if (ctx.propagating()) ctx.propagate_as({"DEL", ctx.arg(1)});
   } else {
     ctx.db().set_expire(*e, when);
     ctx.changed(ctx.arg(1), config::kEventGeneric, "expire");
+    // Every form replays as an absolute time; its condition (NX, GT, ...) already held.
+    if (ctx.propagating()) ctx.propagate_as({"PEXPIREAT", ctx.arg(1), util::i64_to_string(when)});
   }
   ctx.reply.integer(1);
 }

@@ -153,6 +153,7 @@ void hincrbyfloat(CommandContext& ctx) {
   std::string text = util::format_long_double_human(result);
   h->set(ctx.arg(2), text, limits(ctx));
   ctx.changed(ctx.arg(1), config::kEventHash, "hincrbyfloat");
+  if (ctx.propagating()) ctx.propagate_as({"HSET", ctx.arg(1), ctx.arg(2), text});
   ctx.reply.bulk(text);
 }
 

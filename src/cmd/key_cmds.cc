@@ -121,6 +121,7 @@ void copy(CommandContext& ctx) {
     dst.remove(dst_key);
   }
   dst.insert(dst_key, engine::DetachedEntry{e->value.duplicate(), ctx.db().expire_of(*e)});
+  ctx.note_change();
   ctx.server.key_events.modified(target, dst_key);
   ctx.server.key_events.notify(config::kEventGeneric, "copy_to", target, dst_key);
   ctx.reply.integer(1);
@@ -189,6 +190,7 @@ bool parse_flush_mode(CommandContext& ctx) {
 void flushdb(CommandContext& ctx) {
   if (!parse_flush_mode(ctx)) return;
   ctx.server.watches.touch_database(ctx.session.db, -1);
+  ctx.note_change();
   ctx.db().clear();
   ctx.reply.ok();
 }
@@ -197,6 +199,7 @@ void flushall(CommandContext& ctx) {
   if (!parse_flush_mode(ctx)) return;
   for (int db = 0; db < ctx.server.keyspace.database_count(); ++db)
     ctx.server.watches.touch_database(db, -1);
+  ctx.note_change();
   ctx.server.keyspace.flush_all();
   ctx.reply.ok();
 }
@@ -213,6 +216,7 @@ void swapdb(CommandContext& ctx) {
     // WATCH follows database indexes, not contents: each side's watchers see the other's keys.
     ctx.server.watches.touch_database(static_cast<int>(a), static_cast<int>(b));
     ctx.server.watches.touch_database(static_cast<int>(b), static_cast<int>(a));
+    ctx.note_change();
     ctx.server.keyspace.swap(static_cast<int>(a), static_cast<int>(b));
     ctx.server.blocking.databases_swapped(static_cast<int>(a), static_cast<int>(b));
   }

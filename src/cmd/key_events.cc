@@ -57,6 +57,10 @@ void KeyEvents::value_stored(const engine::Database& db, std::string_view key, b
 
 void KeyEvents::key_expired(const engine::Database& db, std::string_view key) {
   int index = server_.keyspace.index_of(db);
+  if (server_.propagation) {
+    const std::string_view del[] = {"DEL", key};
+    server_.propagation->command(index, del);
+  }
   notify(config::kEventExpired, "expired", index, key);
   modified(index, key);
 }

@@ -121,6 +121,10 @@ void mpop_and_reply(CommandContext& ctx, std::string_view key, ds::QuickList& li
     ctx.reply.bulk(value);
   }
   list_elements_removed(ctx, key, list, pop_event(end));
+  // LMPOP and BLMPOP replay as the pop they did.
+  if (ctx.propagating())
+    ctx.propagate_as({end == ListEnd::Left ? "LPOP" : "RPOP", key,
+                      util::i64_to_string(static_cast<int64_t>(n))});
 }
 
 bool move_and_reply(CommandContext& ctx, std::string_view src_key, ds::QuickList& src,
@@ -135,6 +139,10 @@ bool move_and_reply(CommandContext& ctx, std::string_view src_key, ds::QuickList
   ctx.changed(dst_key, config::kEventList, push_event(to));
   ctx.reply.bulk(value);
   list_elements_removed(ctx, src_key, src, pop_event(from));
+  // BLMOVE and BRPOPLPUSH replay as LMOVE (LMOVE and RPOPLPUSH do the same).
+  if (ctx.propagating())
+    ctx.propagate_as({"LMOVE", src_key, dst_key, from == ListEnd::Left ? "LEFT" : "RIGHT",
+                      to == ListEnd::Left ? "LEFT" : "RIGHT"});
   return true;
 }
 

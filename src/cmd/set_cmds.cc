@@ -113,6 +113,7 @@ void spop(CommandContext& ctx) {
     std::string m = set->random_member(ctx.server.rng);
     set->remove(m);
     set_members_removed(ctx, ctx.arg(1), *set, "spop");
+    if (ctx.propagating()) ctx.propagate_as({"SREM", ctx.arg(1), m});  // the pick is random
     return ctx.reply.bulk(m);
   }
   int64_t count;  // any unreadable or negative count gets the same reply in Redis
@@ -126,6 +127,7 @@ void spop(CommandContext& ctx) {
     ctx.notify(config::kEventSet, "spop", ctx.arg(1));
     ctx.db().remove(ctx.arg(1));
     ctx.changed(ctx.arg(1), config::kEventGeneric, "del");
+    if (ctx.propagating()) ctx.propagate_as({"DEL", ctx.arg(1)});
     return;
   }
   std::vector<std::string> popped =
@@ -136,6 +138,11 @@ void spop(CommandContext& ctx) {
     ctx.reply.bulk(m);
   }
   set_members_removed(ctx, ctx.arg(1), *set, "spop");
+  if (ctx.propagating()) {
+    std::vector<std::string> srem = {"SREM", std::string(ctx.arg(1))};
+    srem.insert(srem.end(), popped.begin(), popped.end());
+    ctx.propagate_as(std::move(srem));
+  }
 }
 
 void srandmember(CommandContext& ctx) {

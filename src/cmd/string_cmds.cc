@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cardinal/cmd/families.h"
+#include "cardinal/util/numbers.h"
 #include "helpers.h"
 
 namespace cardinal::cmd {
@@ -103,6 +104,9 @@ void set_generic(CommandContext& ctx, std::string_view key, std::string_view val
   if (expire_at) {
     ctx.db().set_expire(e, *expire_at);
     ctx.notify(config::kEventGeneric, "expire", key);
+    // A relative expiry would not replay the same: SET ... PXAT <absolute ms>, as Redis 7.0.
+    if (ctx.propagating())
+      ctx.propagate_as({"SET", key, value, "PXAT", util::i64_to_string(*expire_at)});
   }
   if (o.get) return;
   reply_as_integer ? ctx.reply.integer(1) : ctx.reply.ok();
@@ -153,6 +157,7 @@ void getdel(CommandContext& ctx) {
   ctx.reply.bulk(string_of(*e, scratch));
   ctx.db().remove(ctx.arg(1));
   ctx.changed(ctx.arg(1), config::kEventGeneric, "del");
+  if (ctx.propagating()) ctx.propagate_as({"DEL", ctx.arg(1)});
 }
 
 void getex(CommandContext& ctx) {
@@ -172,12 +177,16 @@ void getex(CommandContext& ctx) {
     if (*expire_at <= ctx.now_ms()) {
       ctx.db().remove(ctx.arg(1));
       ctx.changed(ctx.arg(1), config::kEventGeneric, "del");
+      if (ctx.propagating()) ctx.propagate_as({"DEL", ctx.arg(1)});
     } else {
       ctx.db().set_expire(*e, *expire_at);
       ctx.changed(ctx.arg(1), config::kEventGeneric, "expire");
+      if (ctx.propagating())
+        ctx.propagate_as({"PEXPIREAT", ctx.arg(1), util::i64_to_string(*expire_at)});
     }
   } else if (o.persist && ctx.db().persist(*e)) {
     ctx.changed(ctx.arg(1), config::kEventGeneric, "persist");
+    if (ctx.propagating()) ctx.propagate_as({"PERSIST", ctx.arg(1)});
   }
 }
 

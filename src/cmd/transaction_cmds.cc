@@ -70,6 +70,10 @@ void exec(CommandContext& ctx) {
     views.assign(command.begin(), command.end());
     execute(ctx.server, session, views);
   }
+  if (session.transaction->propagated_multi && ctx.server.propagation) {
+    static constexpr std::string_view kExec[] = {"EXEC"};
+    ctx.server.propagation->command(session.db, kExec);
+  }
   end_transaction(ctx);
   if (ctx.server.blocking.has_ready()) ctx.server.blocking.serve_ready(ctx.server);
 }

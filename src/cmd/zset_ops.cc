@@ -142,6 +142,10 @@ void zpop_and_reply(CommandContext& ctx, std::string_view key, ZSetValue& z, boo
     return true;
   });
   if (n > 0) zset_entries_removed(ctx, key, z, from_max ? "zpopmax" : "zpopmin");
+  // BZPOPMIN/BZPOPMAX, ZMPOP and BZMPOP replay as the ZPOPMIN/ZPOPMAX they did.
+  if (n > 0 && ctx.propagating() && (shape == PopShape::KeyFlat || shape == PopShape::KeyPairs))
+    ctx.propagate_as(
+        {from_max ? "ZPOPMAX" : "ZPOPMIN", key, util::i64_to_string(static_cast<int64_t>(n))});
 }
 
 bool parse_zmpop_args(CommandContext& ctx, size_t numkeys_at, ZMpopArgs& out) {

@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "cardinal/cmd/errors.h"
 #include "cardinal/cmd/server_state.h"
@@ -27,6 +30,11 @@ struct CommandContext {
   // client waiting rather than failing it.
   bool retrying = false;
   bool still_blocked = false;
+  // Changes this command made (modified() calls, or note_change() for FLUSHDB and the like):
+  // a command with none is not propagated.
+  uint32_t changes = 0;
+  // Set by propagate_as(): what to propagate instead of `args`.
+  std::vector<std::vector<std::string>> rewritten;
 
   engine::Database& db() { return server.keyspace.db(session.db); }
   int64_t now_ms() const { return server.clock.now_ms(); }
@@ -46,7 +54,10 @@ struct CommandContext {
   // notifyKeyspaceEvent): modified() invalidates WATCHes of the key, notify() publishes the
   // keyspace notification `event` (class: config::KeyspaceEvent) if enabled; changed() does both.
   // A write that changes nothing (SADD of a present member) reports nothing.
-  void modified(std::string_view key) { server.key_events.modified(session.db, key); }
+  void modified(std::string_view key) {
+    ++changes;
+    server.key_events.modified(session.db, key);
+  }
   void notify(uint32_t event_class, std::string_view event, std::string_view key) {
     server.key_events.notify(event_class, event, session.db, key);
   }
@@ -54,6 +65,15 @@ struct CommandContext {
     modified(key);
     notify(event_class, event, key);
   }
+
+  void note_change() { ++changes; }
+  // Something will be propagated: only then do handlers build rewritten commands.
+  bool propagating() const { return server.propagation != nullptr; }
+  // Propagate `argv` (one more command each call) instead of this command's arguments.
+  void propagate_as(std::initializer_list<std::string_view> argv) {
+    rewritten.emplace_back(argv.begin(), argv.end());
+  }
+  void propagate_as(std::vector<std::string> argv) { rewritten.push_back(std::move(argv)); }
 
   // Blocks the client on `keys` (views into args) until one can serve it; the command is re-run
   // then. timeout_ms 0 waits forever.

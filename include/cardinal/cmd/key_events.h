@@ -20,7 +20,12 @@ class ServerState;
 class KeyEvents final : public engine::KeyObserver {
  public:
   // Who needs the engine's reports.
-  enum Interest : uint8_t { kForBlocking = 1, kForWatching = 2, kForNotifying = 4 };
+  enum Interest : uint8_t {
+    kForBlocking = 1,
+    kForWatching = 2,
+    kForNotifying = 4,
+    kForPropagating = 8
+  };
 
   explicit KeyEvents(ServerState& server);
   ~KeyEvents() override;

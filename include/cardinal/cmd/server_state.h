@@ -14,6 +14,7 @@
 #include "cardinal/cmd/command_table.h"
 #include "cardinal/cmd/key_events.h"
 #include "cardinal/cmd/latency_monitor.h"
+#include "cardinal/cmd/propagation.h"
 #include "cardinal/cmd/pubsub.h"
 #include "cardinal/cmd/session.h"
 #include "cardinal/cmd/slowlog.h"
@@ -64,6 +65,13 @@ class ServerState final : public resp::ErrorSink {
   std::map<uint64_t, Session*> sessions;  // ordered by id, as CLIENT LIST shows them
   std::vector<Session*> monitors;
   ServerHooks* hooks = nullptr;
+  // Where writes are passed on (propagation.h); nullptr: nobody listens and handlers skip the
+  // work of rewriting.
+  PropagationSink* propagation = nullptr;
+  void set_propagation(PropagationSink* sink) {
+    propagation = sink;
+    key_events.want(KeyEvents::kForPropagating, sink != nullptr);  // expired keys become DELs
+  }
   std::mt19937_64 rng;
 
   std::string run_id;

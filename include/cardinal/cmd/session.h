@@ -28,8 +28,9 @@ struct Subscriptions {
 // MULTI's queue: each command copied when queued (the read buffer moves on), run by EXEC.
 struct Transaction {
   std::vector<std::vector<std::string>> queued;
-  bool aborted = false;    // a command was rejected while queuing: EXEC answers EXECABORT
-  bool executing = false;  // EXEC is running the queue (CLIENT LIST still shows flag x)
+  bool aborted = false;           // a command was rejected while queuing: EXEC answers EXECABORT
+  bool executing = false;         // EXEC is running the queue (CLIENT LIST still shows flag x)
+  bool propagated_multi = false;  // a write inside EXEC was propagated after a MULTI
 };
 
 class Session {
