@@ -245,6 +245,7 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
   if (server.batch_clock_ns) server.batch_clock_ns = end_ns;
   int64_t elapsed = elapsed_ns / 1000;
 
+  server.dirty += ctx.changes;
   if (ctx.changes > 0 && server.propagation && !session.is_blocked())
     propagate(server, session, db, ctx);
   ++entry->stats.calls;
@@ -278,6 +279,7 @@ bool rerun_blocked(ServerState& server, Session& session) {
     ctx.error(Errc::Internal, e.what());
   }
   if (ctx.still_blocked) return false;
+  server.dirty += ctx.changes;
   if (ctx.changes > 0 && server.propagation) propagate(server, session, blocked.db, ctx);
   int64_t elapsed_ns = util::monotonic_ns() - start_ns;
   // Redis counts the call when it blocked and adds the serving run's time now.

@@ -163,7 +163,7 @@ void persistence_section(InfoWriter& w, ServerState& s) {
   w.section("Persistence");
   w.field("loading", 0);
   w.field("async_loading", 0);
-  w.field("rdb_changes_since_last_save", 0);
+  w.field("rdb_changes_since_last_save", s.dirty);
   w.field("rdb_bgsave_in_progress", 0);
   w.field("rdb_last_save_time", s.last_save_s);
   w.field("rdb_last_bgsave_status", "ok");

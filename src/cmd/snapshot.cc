@@ -13,8 +13,11 @@ void save_snapshot(ServerState& s) {
   persist::RdbSaveOptions o;
   o.now_ms = s.clock.now_ms();
   o.used_mem = util::allocated_bytes();
+  o.compress = s.settings().rdbcompression;
+  o.checksum = s.settings().rdbchecksum;
   persist::save_snapshot(s.keyspace, snapshot_path(s), o);
   s.last_save_s = s.clock.now_ms() / 1000;
+  s.dirty = 0;
 }
 
 std::optional<persist::RdbLoadResult> load_snapshot(ServerState& s, bool merge) {

@@ -353,6 +353,8 @@ std::vector<Directive> make_directives() {
   d.push_back(integer("list-max-listpack-size", &Settings::list_max_listpack_size, INT_MIN, INT_MAX,
                       kMutable, {"list-max-ziplist-size"}));
   d.push_back(boolean("lazyfree-lazy-user-flush", &Settings::lazyfree_lazy_user_flush));
+  d.push_back(boolean("rdbcompression", &Settings::rdbcompression));
+  d.push_back(boolean("rdbchecksum", &Settings::rdbchecksum, kImmutable));
   d.push_back(choice("enable-debug-command", &Settings::enable_debug_command,
                      {"no", "yes", "local"}, kImmutable));
   d.push_back(choice("enable-protected-configs", &Settings::enable_protected_configs,
@@ -418,7 +420,7 @@ const std::set<std::string, std::less<>>& known_unsupported() {
         "maxmemory-eviction-tenacity maxmemory-samples min-replicas-max-lag "
         "min-replicas-to-write min-slaves-max-lag min-slaves-to-write no-appendfsync-on-rewrite "
         "oom-score-adj oom-score-adj-values proc-title-template propagation-error-behavior "
-        "rdb-del-sync-files rdb-save-incremental-fsync rdbchecksum rdbcompression "
+        "rdb-del-sync-files rdb-save-incremental-fsync "
         "repl-backlog-size repl-backlog-ttl repl-disable-tcp-nodelay repl-diskless-load "
         "repl-diskless-sync repl-diskless-sync-delay repl-diskless-sync-max-replicas "
         "repl-ping-replica-period repl-ping-slave-period repl-timeout replica-announce-ip "

@@ -413,3 +413,49 @@ def test_stream_in_dump_is_a_clear_startup_error(servers):
         assert "unsupported value type 19 (stream) for key 'events'" in log, log
     finally:
         stop(srv)
+
+
+def test_changes_since_last_save_and_rdb_options(start_server):
+    """INFO rdb_changes_since_last_save counts writes that changed something and SAVE resets
+    it; rdbcompression no writes long strings raw; rdbchecksum no writes a zero trailer that
+    loading accepts."""
+    import redis as redis_py
+
+    srv = start_server()
+    r = redis_py.Redis(host="127.0.0.1", port=srv.port)
+
+    def changes():
+        return int(r.info("persistence")["rdb_changes_since_last_save"])
+
+    assert changes() == 0
+    r.set("a", "1")
+    r.sadd("s", "x")
+    r.sadd("s", "x")  # no change
+    r.delete("nope")  # no change
+    assert changes() == 2
+    assert r.save()
+    assert changes() == 0
+    value = "z" * 1000
+    r.set("big", value)
+    r.config_set("rdbcompression", "no")
+    r.save()
+    with open(os.path.join(srv.workdir, "dump.rdb"), "rb") as f:
+        raw = f.read()
+    assert value.encode() in raw
+    r.config_set("rdbcompression", "yes")
+    r.save()
+    with open(os.path.join(srv.workdir, "dump.rdb"), "rb") as f:
+        compressed = f.read()
+    assert value.encode() not in compressed and len(compressed) < len(raw)
+    assert compressed[-8:] != b"\0" * 8
+    with pytest.raises(redis_py.ResponseError):
+        r.config_set("rdbchecksum", "no")  # immutable, as in Redis
+    r.close()
+
+    unchecked = start_server(["--rdbchecksum", "no"])
+    u = redis_py.Redis(host="127.0.0.1", port=unchecked.port)
+    u.set("k", "v")
+    u.save()
+    with open(os.path.join(unchecked.workdir, "dump.rdb"), "rb") as f:
+        assert f.read()[-8:] == b"\0" * 8
+    u.close()

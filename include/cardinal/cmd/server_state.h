@@ -79,6 +79,9 @@ class ServerState final : public resp::ErrorSink {
   std::string config_file;
   int64_t start_time_ms = 0;
   int64_t last_save_s = 0;
+  // Changes since the last save (INFO rdb_changes_since_last_save): the sum of each command's
+  // CommandContext::changes, one per key changed, where Redis counts elements.
+  uint64_t dirty = 0;
   uint64_t startup_allocated_bytes = 0;  // INFO used_memory_startup
   bool active_expire_enabled = true;
   // Commands are timed with one clock reading each: inside a batch (Connection::process_input

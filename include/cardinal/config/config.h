@@ -66,6 +66,8 @@ struct Settings {
   int64_t zset_max_listpack_value = 64;
   int64_t list_max_listpack_size = -2;
   bool lazyfree_lazy_user_flush = false;
+  bool rdbcompression = true;
+  bool rdbchecksum = true;
   std::string enable_debug_command = "no";
   std::string enable_protected_configs = "no";
   // Indexed by ClientClass. A zero byte limit is no limit.
