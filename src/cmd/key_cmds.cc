@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cardinal/cmd/families.h"
+#include "cardinal/cmd/snapshot.h"
 #include "cardinal/util/glob.h"
 #include "cardinal/util/numbers.h"
 #include "helpers.h"
@@ -201,6 +202,14 @@ void flushall(CommandContext& ctx) {
     ctx.server.watches.touch_database(db, -1);
   ctx.note_change();
   ctx.server.keyspace.flush_all();
+  // As Redis: with save points, FLUSHALL also empties the dump, so a restart cannot bring the
+  // data back. A failed save does not fail the FLUSHALL.
+  if (save_points_configured(ctx.server.settings())) {
+    try {
+      save_snapshot(ctx.server);
+    } catch (const std::exception&) {
+    }
+  }
   ctx.reply.ok();
 }
 

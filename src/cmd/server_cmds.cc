@@ -85,8 +85,17 @@ void shutdown(CommandContext& ctx) {
     }
     if (CommandContext::is(a, "ABORT")) return ctx.error(Errc::NoShutdownInProgress);
   }
-  // Nothing to persist yet, so SAVE and NOSAVE stop the same way; the client gets no reply.
-  if (ctx.server.hooks) ctx.server.hooks->shutdown();
+  bool nosave = false, save = false, force = false;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    nosave = nosave || CommandContext::is(ctx.arg(i), "NOSAVE");
+    save = save || CommandContext::is(ctx.arg(i), "SAVE");
+    force = force || CommandContext::is(ctx.arg(i), "FORCE");
+  }
+  // As Redis: the dump is written when save points exist, or when asked to; a client that
+  // gets no reply was shut down.
+  bool want_save = save || (!nosave && save_points_configured(ctx.server.settings()));
+  if (ctx.server.hooks && !ctx.server.hooks->shutdown(want_save, force))
+    return ctx.error("ERR Errors trying to SHUTDOWN. Check logs.");
 }
 
 void monitor(CommandContext& ctx) {

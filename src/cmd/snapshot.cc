@@ -9,6 +9,10 @@ std::string snapshot_path(const ServerState& s) {
   return s.settings().dbfilename;
 }
 
+bool save_points_configured(const config::Settings& s) {
+  return s.save.find_first_not_of(' ') != std::string::npos;
+}
+
 void save_snapshot(ServerState& s) {
   persist::RdbSaveOptions o;
   o.now_ms = s.clock.now_ms();

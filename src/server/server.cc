@@ -326,10 +326,21 @@ void Server::cron() {
   }
 }
 
-void Server::shutdown() {
-  if (stopping_) return;
-  stopping_ = true;
+bool Server::shutdown(bool save, bool force) {
+  if (stopping_) return true;
   spdlog::warn("User requested shutdown...");
+  if (save) {
+    spdlog::info("Saving the final RDB snapshot before exiting.");
+    try {
+      cmd::save_snapshot(state_);
+      spdlog::info("DB saved on disk");
+    } catch (const std::exception& e) {
+      spdlog::warn("Error trying to save the DB ({}){}", e.what(),
+                   force ? ", exiting anyway (FORCE)." : ", can't exit.");
+      if (!force) return false;
+    }
+  }
+  stopping_ = true;
   boost::system::error_code ec;
   for (Listener& l : listeners_) {
     poller_.remove(l.acceptor->native_handle());
@@ -342,14 +353,23 @@ void Server::shutdown() {
   for (auto& c : all) c->flush_and_close();
   io_.stop();
   spdlog::warn("cardinal is now ready to exit, bye bye...");
+  return true;
 }
 
-void Server::run() {
+void Server::wait_for_signals() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     spdlog::warn("Received {} scheduling shutdown...", signo == SIGINT ? "SIGINT" : "SIGTERM");
-    shutdown();
+    // As Redis: save when save points exist; a failed save keeps the server up.
+    if (!shutdown(cmd::save_points_configured(config_.settings()), false)) {
+      spdlog::warn("Errors trying to shut down the server. Check the logs for more information.");
+      wait_for_signals();
+    }
   });
+}
+
+void Server::run() {
+  wait_for_signals();
   next_cron_ = LoopClock::now() + cron_period();
   bool asio_turn = true;
   while (!stopping_) {

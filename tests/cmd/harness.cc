@@ -21,6 +21,8 @@ Harness::Harness()
       session(std::make_unique<FakeSession>(1)) {
   session->authenticated = true;
   state->add_session(*session);
+  // No save points: FLUSHALL must not write a dump into the test's working directory.
+  config.mutable_settings().save.clear();
 }
 
 Harness::~Harness() {

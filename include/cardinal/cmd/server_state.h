@@ -29,8 +29,9 @@ namespace cardinal::cmd {
 class ServerHooks {
  public:
   virtual ~ServerHooks() = default;
-  // SHUTDOWN: stop serving and exit the event loop.
-  virtual void shutdown() = 0;
+  // SHUTDOWN: save the dump first when `save` (a failed save keeps the server running and
+  // returns false, unless `force`), then stop serving and exit the event loop.
+  virtual bool shutdown(bool save, bool force) = 0;
   // CONFIG SET port/bind: closes the TCP listeners and listens as the settings now say
   // (connected clients stay). False, listening on no TCP address, when a required address
   // cannot be bound: the caller restores the old settings and calls it again.

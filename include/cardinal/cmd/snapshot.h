@@ -14,6 +14,9 @@ namespace cardinal::cmd {
 
 std::string snapshot_path(const ServerState& s);
 
+// `save` has at least one save point: SHUTDOWN and FLUSHALL then write the dump.
+bool save_points_configured(const config::Settings& s);
+
 // Writes the dump; updates last_save_s. Throws persist::RdbError.
 void save_snapshot(ServerState& s);
 

@@ -37,7 +37,7 @@ class Server final : public cmd::ServerHooks {
   // Runs the event loop until shutdown.
   void run();
 
-  void shutdown() override;
+  bool shutdown(bool save, bool force) override;
   bool relisten() override;
 
   cmd::ServerState& state() { return state_; }
@@ -73,6 +73,7 @@ class Server final : public cmd::ServerHooks {
   void accept(Acceptor& acceptor, bool is_unix);
   void admit(boost::asio::generic::stream_protocol::socket socket, bool is_unix);
   void cron();
+  void wait_for_signals();
   LoopClock::duration cron_period() const;  // 1/hz
   void run_deferred();
   // Fires due block timeouts and the cron; returns milliseconds until the next one is due.
