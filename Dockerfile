@@ -64,9 +64,9 @@ COPY --from=build /src/build/cardinal-server /usr/local/bin/cardinal-server
 COPY docker/entrypoint.sh /usr/local/bin/cardinal-entrypoint
 COPY docker/healthcheck.sh /usr/local/bin/cardinal-healthcheck
 
-# The working directory is the server's default 'dir'. cardinal does not persist data yet
-# (save/appendonly are accepted but nothing is written), so /data stays empty for now; it is
-# declared so a future RDB/AOF lands on a volume.
+# The working directory is the server's default 'dir': the RDB dump (dump.rdb) is loaded from
+# /data at startup and written there by SAVE and, with the default save points, when the
+# container stops (docker stop sends SIGTERM). Mount a volume to keep it across containers.
 WORKDIR /data
 VOLUME /data
 USER cardinal
