@@ -94,13 +94,7 @@ void hdel(CommandContext& ctx) {
   HashValue& h = e->value.as_hash();
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && h.size() > 0; ++i) removed += h.remove(ctx.arg(i)) ? 1 : 0;
-  if (removed > 0) {
-    ctx.changed(ctx.arg(1), config::kEventHash, "hdel");
-    if (h.size() == 0) {
-      ctx.db().remove(ctx.arg(1));
-      ctx.notify(config::kEventGeneric, "del", ctx.arg(1));
-    }
-  }
+  if (removed > 0) elements_removed(ctx, ctx.arg(1), config::kEventHash, "hdel", h.size() == 0);
   ctx.reply.integer(removed);
 }
 

@@ -110,6 +110,16 @@ void reply_scan(CommandContext& ctx, uint64_t cursor, std::span<const std::strin
   for (std::string_view item : items) ctx.reply.bulk(item);
 }
 
+void elements_removed(CommandContext& ctx, std::string_view key, uint32_t event_class,
+                      std::string_view event, bool emptied) {
+  ctx.notify(event_class, event, key);
+  if (emptied) {
+    ctx.db().remove(key);
+    ctx.notify(config::kEventGeneric, "del", key);
+  }
+  ctx.modified(key);
+}
+
 void reply_wrong_arity(CommandContext& ctx) {
   ctx.error(Errc::WrongArity, ctx.spec.name);
 }

@@ -41,6 +41,12 @@ std::string_view string_of(const engine::DbEntry& e, char* scratch);
 
 void reply_wrong_arity(CommandContext& ctx);
 
+// After elements left the collection under `key`: reports `event` (of `event_class`), deletes
+// the key when the collection is now `emptied` (reporting "del", as Redis does after the
+// type's own event) and signals the change. `key` must not view the entry's own key bytes.
+void elements_removed(CommandContext& ctx, std::string_view key, uint32_t event_class,
+                      std::string_view event, bool emptied);
+
 // SCAN-family arguments. The cursor is read as strtoul does ("-1" wraps, spaces are refused).
 bool parse_scan_cursor(CommandContext& ctx, std::string_view text, uint64_t& out);
 

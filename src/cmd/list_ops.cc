@@ -58,12 +58,7 @@ ds::QuickList& create_list(CommandContext& ctx, std::string_view key) {
 
 void list_elements_removed(CommandContext& ctx, std::string_view key, ds::QuickList& list,
                            std::string_view event) {
-  ctx.notify(config::kEventList, event, key);
-  if (list.empty()) {
-    ctx.db().remove(key);
-    ctx.notify(config::kEventGeneric, "del", key);
-  }
-  ctx.modified(key);
+  elements_removed(ctx, key, config::kEventList, event, list.empty());
 }
 
 std::string_view pop_event(ListEnd end) {

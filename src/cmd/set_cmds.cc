@@ -35,12 +35,7 @@ SetValue* write_set(CommandContext& ctx, std::string_view key) {
 // is empty (reporting "del") and signals the change.
 void set_members_removed(CommandContext& ctx, std::string_view key, SetValue& set,
                          std::string_view event) {
-  ctx.notify(config::kEventSet, event, key);
-  if (set.size() == 0) {
-    ctx.db().remove(key);
-    ctx.notify(config::kEventGeneric, "del", key);
-  }
-  ctx.modified(key);
+  elements_removed(ctx, key, config::kEventSet, event, set.size() == 0);
 }
 
 void sadd(CommandContext& ctx) {

@@ -48,12 +48,7 @@ void store_zset(CommandContext& ctx, std::string_view key, std::unique_ptr<ZSetV
 
 void zset_entries_removed(CommandContext& ctx, std::string_view key, ZSetValue& z,
                           std::string_view event) {
-  ctx.notify(config::kEventZset, event, key);
-  if (z.size() == 0) {
-    ctx.db().remove(key);
-    ctx.notify(config::kEventGeneric, "del", key);
-  }
-  ctx.modified(key);
+  elements_removed(ctx, key, config::kEventZset, event, z.size() == 0);
 }
 
 bool parse_score(CommandContext& ctx, std::string_view text, double& out) {
