@@ -53,8 +53,8 @@ class RawConn:
     AGGREGATE = {b"*": 1, b"~": 1, b">": 1, b"%": 2, b"|": 2}
     BLOB = (b"$", b"!", b"=")
 
-    def __init__(self, port, timeout=10.0):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    def __init__(self, port, timeout=10.0, host="127.0.0.1"):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
         self.eof = False  # set by read_available() when the server closed the connection
