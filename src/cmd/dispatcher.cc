@@ -212,6 +212,17 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
     return;
   }
 
+  // As Redis: while the last save or AOF write failed, writes (and PING, so health checks
+  // notice) are refused.
+  if (server.persistence.may_refuse_writes() &&
+      ((spec.flags & kWrite) || spec.name == "ping" ||
+       (spec.name == "exec" && session.transaction && session.transaction->has_writes))) {
+    if (std::string_view refusal = server.persistence.write_refusal(); !refusal.empty()) {
+      refuse(session, *entry, std::string(refusal), mode_before, output_before);
+      return;
+    }
+  }
+
   if (session.protocol() == 2 && session.in_pubsub_mode() &&
       !allowed_while_subscribed(entry->spec->name)) {
     refuse(session, *entry, error_text(Errc::PubsubContext, spec.name), mode_before, output_before);
@@ -224,6 +235,7 @@ void execute(ServerState& server, Session& session, std::span<const std::string_
       return;
     }
     session.transaction->queued.emplace_back(args.begin(), args.end());
+    if (spec.flags & kWrite) session.transaction->has_writes = true;
     session.reply().simple("QUEUED");
     apply_reply_mode(session, mode_before, output_before);
     return;

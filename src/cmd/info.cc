@@ -160,17 +160,51 @@ void memory_section(InfoWriter& w, ServerState& s) {
 }
 
 void persistence_section(InfoWriter& w, ServerState& s) {
+  const Persistence& p = s.persistence;
+  const Persistence::Stats& ps = p.stats();
+  const bool child = p.child_active();
+  const bool rdb_child = p.child_kind() == Persistence::ChildKind::kRdb;
+  const util::ChildProgress& progress = p.child_progress();
+  const int64_t now_ms = s.clock.now_ms();
   w.section("Persistence");
   w.field("loading", 0);
   w.field("async_loading", 0);
+  w.field("current_cow_peak", child ? ps.cow_peak_bytes : 0);
+  w.field("current_cow_size", child ? progress.cow_bytes : 0);
+  w.field("current_cow_size_age", child && progress.sent_at_ms
+                                      ? std::max<int64_t>(0, now_ms - progress.sent_at_ms) / 1000
+                                      : 0);
+  char perc[32];
+  double done = child && ps.save_keys_total ? 100.0 * static_cast<double>(progress.items_done) /
+                                                  static_cast<double>(ps.save_keys_total)
+                                            : 0.0;
+  std::snprintf(perc, sizeof perc, "%.2f", done);
+  w.field("current_fork_perc", perc);
+  w.field("current_save_keys_processed", child ? progress.items_done : 0);
+  w.field("current_save_keys_total", child ? ps.save_keys_total : 0);
   w.field("rdb_changes_since_last_save", s.dirty);
-  w.field("rdb_bgsave_in_progress", 0);
+  w.field("rdb_bgsave_in_progress", rdb_child ? 1 : 0);
   w.field("rdb_last_save_time", s.last_save_s);
-  w.field("rdb_last_bgsave_status", "ok");
+  w.field("rdb_last_bgsave_status", ps.last_bgsave_ok ? "ok" : "err");
+  w.field("rdb_last_bgsave_time_sec", ps.last_bgsave_seconds);
+  w.field("rdb_current_bgsave_time_sec",
+          rdb_child ? (now_ms - ps.bgsave_started_ms) / 1000 : int64_t{-1});
+  w.field("rdb_saves", ps.saves);
+  w.field("rdb_last_cow_size", ps.last_rdb_cow_bytes);
+  w.field("rdb_last_load_keys_expired", ps.rdb_last_load_keys_expired);
+  w.field("rdb_last_load_keys_loaded", ps.rdb_last_load_keys_loaded);
   w.field("aof_enabled", 0);
   w.field("aof_rewrite_in_progress", 0);
   w.field("aof_rewrite_scheduled", 0);
+  w.field("aof_last_rewrite_time_sec", -1);
+  w.field("aof_current_rewrite_time_sec", -1);
+  w.field("aof_last_bgrewrite_status", "ok");
+  w.field("aof_rewrites", 0);
+  w.field("aof_rewrites_consecutive_failures", 0);
   w.field("aof_last_write_status", "ok");
+  w.field("aof_last_cow_size", 0);
+  w.field("module_fork_in_progress", 0);
+  w.field("module_fork_last_cow_size", 0);
 }
 
 void stats_section(InfoWriter& w, ServerState& s) {
@@ -190,6 +224,8 @@ void stats_section(InfoWriter& w, ServerState& s) {
   w.field("pubsub_channels", static_cast<uint64_t>(s.pubsub.count(PubSubKind::Channel)));
   w.field("pubsub_patterns", static_cast<uint64_t>(s.pubsub.count(PubSubKind::Pattern)));
   w.field("pubsubshard_channels", static_cast<uint64_t>(s.pubsub.count(PubSubKind::Shard)));
+  w.field("latest_fork_usec", s.persistence.stats().fork_usec);
+  w.field("total_forks", s.persistence.stats().forks);
   w.field("total_error_replies", s.stats.total_error_replies);
 }
 

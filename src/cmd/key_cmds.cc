@@ -201,6 +201,7 @@ void flushall(CommandContext& ctx) {
   for (int db = 0; db < ctx.server.keyspace.database_count(); ++db)
     ctx.server.watches.touch_database(db, -1);
   ctx.note_change();
+  ctx.server.persistence.kill_rdb_child();  // its dump would bring the data back
   ctx.server.keyspace.flush_all();
   // As Redis: with save points, FLUSHALL also empties the dump, so a restart cannot bring the
   // data back. A failed save does not fail the FLUSHALL.

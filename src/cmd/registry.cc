@@ -12,7 +12,8 @@ std::vector<std::span<const CommandSpec>> command_families() {
           blocking_zset_commands(), expire_commands(),     connection_commands(),
           client_commands(),        server_commands(),     config_commands(),
           slowlog_commands(),       latency_commands(),    object_commands(),
-          introspection_commands(), pubsub_commands(),     transaction_commands()};
+          introspection_commands(), pubsub_commands(),     transaction_commands(),
+          persistence_commands()};
 }
 
 }  // namespace cardinal::cmd

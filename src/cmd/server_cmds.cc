@@ -1,4 +1,4 @@
-// Server commands: INFO, TIME, SAVE, LASTSAVE, SHUTDOWN, MONITOR and DEBUG.
+// Server commands: INFO, TIME, SHUTDOWN, MONITOR and DEBUG.
 #include <chrono>
 #include <string>
 #include <thread>
@@ -23,16 +23,6 @@ void time_cmd(CommandContext& ctx) {
   ctx.reply.array(2);
   ctx.reply.bulk(util::i64_to_string(us / 1000000));
   ctx.reply.bulk(util::i64_to_string(us % 1000000));
-}
-
-void save(CommandContext& ctx) {
-  try {
-    save_snapshot(ctx.server);
-  } catch (const persist::RdbError&) {
-    // Redis answers a failed SAVE with a bare "-ERR" and explains in its log only.
-    return ctx.error("ERR");
-  }
-  ctx.reply.ok();
 }
 
 // DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, flush, load back.
@@ -69,10 +59,6 @@ void debug_reload(CommandContext& ctx) {
   }
   if (!loaded) return ctx.error("ERR Error trying to load the RDB dump, check server logs.");
   ctx.reply.ok();
-}
-
-void lastsave(CommandContext& ctx) {
-  ctx.reply.integer(ctx.server.last_save_s);
 }
 
 void shutdown(CommandContext& ctx) {
@@ -192,22 +178,6 @@ constexpr CommandSpec kServerCommands[] = {
      .summary = "Return the current server time",
      .complexity = "O(1)",
      .handler = time_cmd},
-    {.name = "save",
-     .arity = 1,
-     .flags = kAdmin | kNoscript | kNoAsyncLoading | kNoMulti,
-     .group = Group::Server,
-     .since = "1.0.0",
-     .summary = "Synchronously save the dataset to disk",
-     .complexity = "O(N) where N is the total number of keys in all databases",
-     .handler = save},
-    {.name = "lastsave",
-     .arity = 1,
-     .flags = kLoading | kStale | kFast,
-     .group = Group::Server,
-     .since = "1.0.0",
-     .summary = "Get the UNIX time stamp of the last successful save to disk",
-     .complexity = "O(1)",
-     .handler = lastsave},
     {.name = "shutdown",
      .arity = -1,
      .flags = kAdmin | kNoscript | kLoading | kStale | kNoMulti | kSentinel | kAllowBusy,

@@ -22,6 +22,10 @@ void save_snapshot(ServerState& s) {
   persist::save_snapshot(s.keyspace, snapshot_path(s), o);
   s.last_save_s = s.clock.now_ms() / 1000;
   s.dirty = 0;
+  // As Redis: a snapshot that worked also clears a failed background save's error (MISCONF).
+  Persistence::Stats& stats = s.persistence.mutable_stats();
+  stats.last_bgsave_ok = true;
+  ++stats.saves;
 }
 
 std::optional<persist::RdbLoadResult> load_snapshot(ServerState& s, bool merge) {
@@ -35,7 +39,13 @@ std::optional<persist::RdbLoadResult> load_snapshot(ServerState& s, bool merge) 
   o.zset.max_listpack_value = static_cast<size_t>(c.zset_max_listpack_value);
   o.list_fill = static_cast<int>(c.list_max_listpack_size);
   o.replace_existing = merge;
-  return persist::load_snapshot(snapshot_path(s), s.keyspace, o);
+  std::optional<persist::RdbLoadResult> r = persist::load_snapshot(snapshot_path(s), s.keyspace, o);
+  if (r) {
+    Persistence::Stats& stats = s.persistence.mutable_stats();
+    stats.rdb_last_load_keys_loaded = r->keys_loaded;
+    stats.rdb_last_load_keys_expired = r->expired_skipped;
+  }
+  return r;
 }
 
 }  // namespace cardinal::cmd

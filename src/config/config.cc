@@ -34,7 +34,8 @@ enum Flags : unsigned {
   kRawValue = 4,
   kMemory = 8,
   kQuoted = 16,
-  kProtected = 32  // CONFIG SET needs enable-protected-configs, as in Redis 7.0
+  kProtected = 32,  // CONFIG SET needs enable-protected-configs, as in Redis 7.0
+  kHidden = 64      // CONFIG GET shows it only when asked by its exact name
 };
 
 using Args = std::span<const std::string>;
@@ -355,6 +356,16 @@ std::vector<Directive> make_directives() {
   d.push_back(boolean("lazyfree-lazy-user-flush", &Settings::lazyfree_lazy_user_flush));
   d.push_back(boolean("rdbcompression", &Settings::rdbcompression));
   d.push_back(boolean("rdbchecksum", &Settings::rdbchecksum, kImmutable));
+  d.push_back(boolean("stop-writes-on-bgsave-error", &Settings::stop_writes_on_bgsave_error));
+  d.push_back(
+      integer("rdb-key-save-delay", &Settings::rdb_key_save_delay, INT_MIN, INT_MAX, kHidden));
+  d.push_back(boolean("aof-load-truncated", &Settings::aof_load_truncated));
+  d.push_back(boolean("aof-use-rdb-preamble", &Settings::aof_use_rdb_preamble));
+  d.push_back(boolean("no-appendfsync-on-rewrite", &Settings::no_appendfsync_on_rewrite));
+  d.push_back(
+      integer("auto-aof-rewrite-percentage", &Settings::auto_aof_rewrite_percentage, 0, INT_MAX));
+  d.push_back(
+      memory("auto-aof-rewrite-min-size", &Settings::auto_aof_rewrite_min_size, 0, LLONG_MAX));
   d.push_back(choice("enable-debug-command", &Settings::enable_debug_command,
                      {"no", "yes", "local"}, kImmutable));
   d.push_back(choice("enable-protected-configs", &Settings::enable_protected_configs,
@@ -400,10 +411,10 @@ const std::set<std::string, std::less<>>& known_unsupported() {
         "acl-pubsub-default aclfile acllog-max-len active-defrag-cycle-max "
         "active-defrag-cycle-min active-defrag-ignore-bytes active-defrag-max-scan-fields "
         "active-defrag-threshold-lower active-defrag-threshold-upper active-expire-effort "
-        "activedefrag activerehashing always-show-logo aof-disable-auto-gc aof-load-truncated "
-        "aof-rewrite-incremental-fsync aof-timestamp-enabled aof-use-rdb-preamble "
-        "aof_rewrite_cpulist auto-aof-rewrite-min-size "
-        "auto-aof-rewrite-percentage bgsave_cpulist bind-source-addr bio_cpulist "
+        "activedefrag activerehashing always-show-logo aof-disable-auto-gc "
+        "aof-rewrite-incremental-fsync aof-timestamp-enabled "
+        "aof_rewrite_cpulist "
+        "bgsave_cpulist bind-source-addr bio_cpulist "
         "busy-reply-threshold cluster-allow-pubsubshard-when-down cluster-allow-reads-when-down "
         "cluster-allow-replica-migration cluster-announce-bus-port cluster-announce-hostname "
         "cluster-announce-ip cluster-announce-port cluster-announce-tls-port cluster-config-file "
@@ -418,7 +429,7 @@ const std::set<std::string, std::less<>>& known_unsupported() {
         "lazyfree-lazy-server-del lazyfree-lazy-user-del lfu-decay-time lfu-log-factor "
         "list-compress-depth lua-time-limit masterauth masteruser maxmemory-clients "
         "maxmemory-eviction-tenacity maxmemory-samples min-replicas-max-lag "
-        "min-replicas-to-write min-slaves-max-lag min-slaves-to-write no-appendfsync-on-rewrite "
+        "min-replicas-to-write min-slaves-max-lag min-slaves-to-write "
         "oom-score-adj oom-score-adj-values proc-title-template propagation-error-behavior "
         "rdb-del-sync-files rdb-save-incremental-fsync "
         "repl-backlog-size repl-backlog-ttl repl-disable-tcp-nodelay repl-diskless-load "
@@ -430,7 +441,7 @@ const std::set<std::string, std::less<>>& known_unsupported() {
         "shutdown-on-sigint shutdown-on-sigterm shutdown-timeout slave-announce-ip "
         "slave-announce-port slave-ignore-maxmemory slave-lazy-flush slave-priority "
         "slave-read-only slave-serve-stale-data slaveof socket-mark-id "
-        "stop-writes-on-bgsave-error stream-node-max-bytes stream-node-max-entries supervised "
+        "stream-node-max-bytes stream-node-max-entries supervised "
         "syslog-enabled syslog-facility syslog-ident tls-auth-clients tls-ca-cert-dir "
         "tls-ca-cert-file tls-cert-file tls-ciphers tls-ciphersuites tls-client-cert-file "
         "tls-client-key-file tls-client-key-file-pass tls-cluster tls-dh-params-file "
@@ -658,6 +669,8 @@ std::vector<std::pair<std::string, std::string>> Config::get(
     for (const std::string& a : d.aliases) names.push_back(&a);
     for (const std::string* n : names) {
       for (std::string_view p : patterns) {
+        bool is_glob = p.find_first_of("*?[") != std::string_view::npos;
+        if ((d.flags & kHidden) && is_glob) continue;
         if (util::glob_match(lower(p), *n, true) && added.insert(*n).second) {
           out.emplace_back(*n, d.get(settings_));
         }

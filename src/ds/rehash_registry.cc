@@ -26,6 +26,7 @@ void RehashRegistry::remove(Rehashable* t) {
 
 size_t RehashRegistry::run_for_us(int64_t budget_us) {
   constexpr size_t kBatch = 100;  // chains per call: a few microseconds of work
+  if (budget_us <= 0) return 0;   // no time at all (a snapshot child shares our pages)
   int64_t deadline = util::monotonic_us() + budget_us;
   size_t batches = 0;
   while (!tables_.empty()) {

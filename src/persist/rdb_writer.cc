@@ -207,7 +207,7 @@ void rdb_write(const engine::Keyspace& keyspace, const RdbSaveOptions& options, 
   w.aux("redis-bits", "64");
   w.aux("ctime", util::i64_to_string(options.now_ms / 1000));
   w.aux("used-mem", util::i64_to_string(static_cast<int64_t>(options.used_mem)));
-  w.aux("aof-base", "0");
+  w.aux("aof-base", options.aof_base ? "1" : "0");
   for (int i = 0; i < keyspace.database_count(); ++i) {
     const engine::Database& db = keyspace.db(i);
     if (db.size() == 0) continue;
@@ -227,6 +227,7 @@ void rdb_write(const engine::Keyspace& keyspace, const RdbSaveOptions& options, 
       w.string(e.key());
       w.body(e.value);
       w.drain_if_full();
+      if (options.progress) options.progress->key_written();
     });
   }
   put_u8(out, rdb::kOpEof);

@@ -307,11 +307,14 @@ void Server::cron() {
   // Active expiry may use up to a quarter of each tick, as Redis's slow cycle does; rehashing
   // of idle tables gets a fixed millisecond.
   uint64_t expire_us_before = state_.keyspace.stats().expire_cycle_time_us;
-  state_.keyspace.cron(250'000 / hz, 1000, state_.active_expire_enabled);
+  // While a child shares our pages, moving buckets only makes the kernel copy them.
+  int64_t rehash_us = state_.persistence.child_active() ? 0 : 1000;
+  state_.keyspace.cron(250'000 / hz, rehash_us, state_.active_expire_enabled);
   uint64_t expire_us = state_.keyspace.stats().expire_cycle_time_us - expire_us_before;
   state_.latency.add_if_needed("expire-cycle", static_cast<int64_t>(expire_us / 1000),
                                s.latency_monitor_threshold, clock_.now_ms() / 1000);
   state_.sample_ops(clock_.now_ms());
+  state_.persistence.cron();
   if (s.timeout > 0) {
     int64_t now = clock_.now_ms();
     std::vector<std::shared_ptr<Connection>> idle;
@@ -326,9 +329,18 @@ void Server::cron() {
   }
 }
 
+void Server::log(bool warning, const std::string& text) {
+  if (warning) {
+    spdlog::warn("{}", text);
+  } else {
+    spdlog::info("{}", text);
+  }
+}
+
 bool Server::shutdown(bool save, bool force) {
   if (stopping_) return true;
   spdlog::warn("User requested shutdown...");
+  state_.persistence.kill_rdb_child();
   if (save) {
     spdlog::info("Saving the final RDB snapshot before exiting.");
     try {

@@ -144,3 +144,53 @@ TEST_CASE("IntrusiveHashTable peek_batch and for_each_batch agree with peek and 
     if (round % 3 == 0) t.resume_rehash();
   }
 }
+
+TEST_CASE("IntrusiveHashTable with resizes avoided grows only when overfull and never shrinks",
+          "[intrusive_hash_table]") {
+  auto& registry = cardinal::ds::RehashRegistry::instance();
+  constexpr size_t kLoad = cardinal::ds::RehashRegistry::kForcedGrowLoad;
+  Table t;
+  std::unordered_map<std::string, std::string> oracle;
+  auto add = [&](size_t i) {
+    std::string key = "a" + std::to_string(i);
+    t.insert_new(Field::make({key, "v"}));
+    oracle[key] = "v";
+  };
+  size_t n = 0;
+  while (t.size() < 64) add(n++);
+  while (t.rehash(100)) {
+  }
+  const size_t buckets = t.bucket_count();
+  REQUIRE(buckets >= 64);
+  registry.set_resize_avoided(true);
+  // Up to kLoad entries per bucket the table keeps its buckets, whatever the load.
+  while (t.size() < buckets * kLoad) {
+    add(n++);
+    REQUIRE(!t.rehashing());
+    REQUIRE(t.bucket_count() == buckets);
+  }
+  check_equal(t, oracle);
+  add(n++);  // one over: forced to grow
+  REQUIRE(t.rehashing());
+  while (t.rehash(100)) {
+  }
+  const size_t grown = t.bucket_count();
+  REQUIRE(grown > buckets);
+  // Emptying it down to almost nothing does not shrink it while resizes are avoided.
+  for (auto it = oracle.begin(); oracle.size() > 2;) {
+    Field::destroy(t.unlink(it->first));
+    it = oracle.erase(it);
+    REQUIRE(!t.rehashing());
+  }
+  REQUIRE(t.bucket_count() == grown);
+  check_equal(t, oracle);
+  registry.set_resize_avoided(false);
+  Field::destroy(t.unlink(oracle.begin()->first));  // the next delete may shrink again
+  oracle.erase(oracle.begin());
+  REQUIRE(t.rehashing());
+  while (t.rehash(100)) {
+  }
+  REQUIRE(t.bucket_count() < grown);
+  check_equal(t, oracle);
+  t.clear();
+}

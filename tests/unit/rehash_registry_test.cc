@@ -82,3 +82,16 @@ TEST_CASE("a paused table is left alone and the budget still ends the run", "[re
   registry.run_for_us(1'000'000);
   CHECK_FALSE(t.rehashing());
 }
+
+TEST_CASE("a zero budget moves nothing", "[rehash_registry]") {
+  auto& registry = cardinal::ds::RehashRegistry::instance();
+  Table t;
+  int next = 0;
+  leave_mid_resize(t, next);
+  const size_t buckets = t.bucket_count();
+  CHECK(registry.run_for_us(0) == 0);
+  CHECK(t.rehashing());
+  CHECK(t.bucket_count() == buckets);
+  registry.run_for_us(1'000'000);
+  CHECK_FALSE(t.rehashing());
+}

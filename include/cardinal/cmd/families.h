@@ -25,6 +25,7 @@ std::span<const CommandSpec> expire_commands();
 std::span<const CommandSpec> connection_commands();
 std::span<const CommandSpec> client_commands();
 std::span<const CommandSpec> server_commands();
+std::span<const CommandSpec> persistence_commands();
 std::span<const CommandSpec> config_commands();
 std::span<const CommandSpec> slowlog_commands();
 std::span<const CommandSpec> latency_commands();

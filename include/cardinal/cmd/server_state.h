@@ -14,6 +14,7 @@
 #include "cardinal/cmd/command_table.h"
 #include "cardinal/cmd/key_events.h"
 #include "cardinal/cmd/latency_monitor.h"
+#include "cardinal/cmd/persistence.h"
 #include "cardinal/cmd/propagation.h"
 #include "cardinal/cmd/pubsub.h"
 #include "cardinal/cmd/session.h"
@@ -36,6 +37,8 @@ class ServerHooks {
   // (connected clients stay). False, listening on no TCP address, when a required address
   // cannot be bound: the caller restores the old settings and calls it again.
   virtual bool relisten() { return true; }
+  // A line for the server log (the command layer has no logger of its own).
+  virtual void log(bool warning, const std::string& text) { (void)warning, (void)text; }
 };
 
 struct ServerStats {
@@ -63,6 +66,7 @@ class ServerState final : public resp::ErrorSink {
   ServerStats stats;
   SlowLog slowlog;
   LatencyMonitor latency;
+  Persistence persistence{*this};
   std::map<uint64_t, Session*> sessions;  // ordered by id, as CLIENT LIST shows them
   std::vector<Session*> monitors;
   ServerHooks* hooks = nullptr;

@@ -29,6 +29,7 @@ struct Subscriptions {
 struct Transaction {
   std::vector<std::vector<std::string>> queued;
   bool aborted = false;           // a command was rejected while queuing: EXEC answers EXECABORT
+  bool has_writes = false;        // a write command is queued (MISCONF refuses the EXEC)
   bool executing = false;         // EXEC is running the queue (CLIENT LIST still shows flag x)
   bool propagated_multi = false;  // a write inside EXEC was propagated after a MULTI
 };

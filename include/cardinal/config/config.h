@@ -68,6 +68,13 @@ struct Settings {
   bool lazyfree_lazy_user_flush = false;
   bool rdbcompression = true;
   bool rdbchecksum = true;
+  bool stop_writes_on_bgsave_error = true;
+  int64_t rdb_key_save_delay = 0;  // a test aid: each key a snapshot child writes waits this long
+  bool aof_load_truncated = true;
+  bool aof_use_rdb_preamble = true;
+  bool no_appendfsync_on_rewrite = false;
+  int64_t auto_aof_rewrite_percentage = 100;
+  int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   std::string enable_debug_command = "no";
   std::string enable_protected_configs = "no";
   // Indexed by ClientClass. A zero byte limit is no limit.

@@ -455,7 +455,9 @@ class IntrusiveHashTable final : private Rehashable {
     const Table& t0 = tables_[0];
     if (t0.buckets.size() == 0) {
       start_resize(kInitialBuckets);
-    } else if (t0.used >= t0.buckets.size()) {
+    } else if (t0.used >= t0.buckets.size() &&
+               (t0.used >= t0.buckets.size() * RehashRegistry::kForcedGrowLoad ||
+                !RehashRegistry::instance().resize_avoided())) {
       start_resize(std::bit_ceil(t0.used + 1));
     }
   }
@@ -463,7 +465,8 @@ class IntrusiveHashTable final : private Rehashable {
   void shrink_if_sparse() {
     if (rehashing()) return;
     const Table& t0 = tables_[0];
-    if (t0.buckets.size() > kInitialBuckets && t0.used * 8 < t0.buckets.size())
+    if (t0.buckets.size() > kInitialBuckets && t0.used * 8 < t0.buckets.size() &&
+        !RehashRegistry::instance().resize_avoided())
       start_resize(std::max(kInitialBuckets, std::bit_ceil(t0.used)));
   }
 

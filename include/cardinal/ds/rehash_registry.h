@@ -42,12 +42,20 @@ class RehashRegistry {
   size_t size() const { return tables_.size(); }
 
   // Rehashes listed tables in batches, round-robin, until none is left or `budget_us`
-  // microseconds have passed; returns the number of batches run.
+  // microseconds have passed; returns the number of batches run (none for a budget <= 0).
   size_t run_for_us(int64_t budget_us);
+
+  // While a forked child shares this process's pages, a resize would copy a whole bucket array
+  // for nothing: tables then grow only when their chains average kForcedGrowLoad entries, and
+  // never shrink. The server sets it while a snapshot child runs.
+  static constexpr size_t kForcedGrowLoad = 5;
+  void set_resize_avoided(bool avoided) { resize_avoided_ = avoided; }
+  bool resize_avoided() const { return resize_avoided_; }
 
  private:
   std::vector<Rehashable*> tables_;
   size_t next_ = 0;
+  bool resize_avoided_ = false;
 };
 
 }  // namespace cardinal::ds

@@ -13,11 +13,21 @@
 
 namespace cardinal::persist {
 
+// Told after each key is written: the snapshot child reports its progress and applies
+// rdb-key-save-delay through it.
+class RdbProgress {
+ public:
+  virtual ~RdbProgress() = default;
+  virtual void key_written() = 0;
+};
+
 struct RdbSaveOptions {
   int64_t now_ms = 0;     // ctime aux field; keys already expired at this time are left out
   uint64_t used_mem = 0;  // used-mem aux field
   bool compress = true;   // rdbcompression: LZF for strings over 20 bytes when it saves space
   bool checksum = true;   // rdbchecksum: without it the trailer is 0, which readers skip
+  bool aof_base = false;  // the aof-base aux field: the file is the base of an AOF
+  RdbProgress* progress = nullptr;
 };
 
 // Where rdb_write puts the file, in order, in pieces of about 64 KiB. write() throws RdbError

@@ -1,0 +1,223 @@
+#include "cardinal/cmd/persistence.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <thread>
+
+#include "cardinal/cmd/server_state.h"
+#include "cardinal/cmd/snapshot.h"
+#include "cardinal/ds/rehash_registry.h"
+#include "cardinal/persist/snapshot_file.h"
+#include "cardinal/util/alloc_stats.h"
+#include "cardinal/util/numbers.h"
+
+namespace cardinal::cmd {
+
+namespace {
+
+// A failed automatic snapshot is not retried sooner than this, so a full disk is not hammered.
+constexpr int64_t kRetryDelaySeconds = 5;
+// How often the child tells the parent its progress and copy-on-write size.
+constexpr int64_t kReportEveryMs = 1000;
+
+constexpr std::string_view kRdbMisconf =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+    "disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
+    "RDB error.";
+
+int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+// In the child: counts keys, sleeps rdb-key-save-delay after each, and reports about once a
+// second.
+class ChildReporting final : public persist::RdbProgress {
+ public:
+  ChildReporting(util::ChildProcess::Reporter& reporter, int64_t key_delay)
+      : reporter_(reporter), key_delay_(key_delay) {}
+
+  void key_written() override {
+    ++keys_;
+    if (key_delay_ > 0) {
+      std::this_thread::sleep_for(std::chrono::microseconds(key_delay_));
+    } else if (key_delay_ < 0) {
+      std::this_thread::sleep_for(std::chrono::nanoseconds(-key_delay_));
+    }
+    if (key_delay_ == 0 && keys_ % 1024 != 0) return;  // the clock costs more than a key
+    int64_t now = steady_ms();
+    if (now - last_report_ms_ >= kReportEveryMs) {
+      last_report_ms_ = now;
+      reporter_.progress(keys_);
+    }
+  }
+  void finish() { reporter_.progress(keys_); }
+
+ private:
+  util::ChildProcess::Reporter& reporter_;
+  int64_t key_delay_;
+  uint64_t keys_ = 0;
+  int64_t last_report_ms_ = steady_ms();
+};
+
+std::string temp_file_of(pid_t pid) {
+  return "temp-" + std::to_string(pid) + ".rdb";
+}
+
+}  // namespace
+
+void Persistence::log(bool warning, const std::string& text) const {
+  if (server_.hooks) server_.hooks->log(warning, text);
+}
+
+Persistence::BgsaveStart Persistence::bgsave(bool schedule, bool defer) {
+  if (child_kind() == ChildKind::kRdb) return BgsaveStart::kAlreadyRunning;
+  if (child_active() || defer) {
+    if (!schedule && !defer) return BgsaveStart::kOtherChild;
+    bgsave_scheduled_ = true;
+    return BgsaveStart::kScheduled;
+  }
+  return start_rdb_child() ? BgsaveStart::kStarted : BgsaveStart::kForkFailed;
+}
+
+bool Persistence::start_rdb_child() {
+  const config::Settings& s = server_.settings();
+  persist::RdbSaveOptions options;
+  options.now_ms = server_.clock.now_ms();
+  options.used_mem = util::allocated_bytes();
+  options.compress = s.rdbcompression;
+  options.checksum = s.rdbchecksum;
+  const std::string path = snapshot_path(server_);
+  const int64_t key_delay = s.rdb_key_save_delay;
+  last_bgsave_try_s = server_.clock.now_ms() / 1000;
+  dirty_at_fork_ = server_.dirty;
+  uint64_t keys = 0;
+  for (int i = 0; i < server_.keyspace.database_count(); ++i) keys += server_.keyspace.db(i).size();
+
+  bool started = child_.start([&](util::ChildProcess::Reporter& reporter) {
+    ChildReporting reporting(reporter, key_delay);
+    options.progress = &reporting;
+    try {
+      persist::save_snapshot(server_.keyspace, path, options);
+    } catch (const std::exception& e) {
+      reporter.message(e.what());
+      return 1;
+    }
+    reporting.finish();
+    return 0;
+  });
+  if (!started) {
+    stats_.last_bgsave_ok = false;
+    log(true, std::string("Can't save in background: fork: ") + std::strerror(errno));
+    return false;
+  }
+  child_kind_ = ChildKind::kRdb;
+  last_child_pid_ = child_.pid();
+  stats_.bgsave_started_ms = server_.clock.now_ms();
+  stats_.save_keys_total = keys;
+  stats_.cow_peak_bytes = 0;
+  stats_.fork_usec = child_.fork_usec();
+  ++stats_.forks;
+  // Every page the parent writes from now on is copied for the child: no table resizes.
+  ds::RehashRegistry::instance().set_resize_avoided(true);
+  log(false, "Background saving started by pid " + std::to_string(child_.pid()));
+  return true;
+}
+
+void Persistence::on_child_exit(const util::ChildProcess::Exit& exit) {
+  for (const std::string& m : child_.take_messages()) log(true, "Background saving error: " + m);
+  ds::RehashRegistry::instance().set_resize_avoided(false);
+  const int64_t now_ms = server_.clock.now_ms();
+  if (child_kind_ == ChildKind::kRdb) {
+    stats_.last_rdb_cow_bytes = child_.progress().cow_bytes;
+    stats_.last_bgsave_seconds = (now_ms - stats_.bgsave_started_ms) / 1000;
+    if (exit.ok()) {
+      log(false, "Background saving terminated with success");
+      server_.dirty -= std::min(server_.dirty, dirty_at_fork_);
+      server_.last_save_s = now_ms / 1000;
+      stats_.last_bgsave_ok = true;
+      ++stats_.saves;
+    } else if (!exit.by_signal) {
+      log(true, "Background saving error");
+      stats_.last_bgsave_ok = false;
+    } else {
+      log(true, "Background saving terminated by signal " + std::to_string(exit.status));
+      ::unlink(temp_file_of(last_child_pid_).c_str());
+      // A child killed on purpose (SIGUSR1) says nothing about the disk.
+      if (exit.status != SIGUSR1) stats_.last_bgsave_ok = false;
+    }
+  }
+  child_kind_ = ChildKind::kNone;
+}
+
+void Persistence::kill_rdb_child() {
+  if (child_kind() != ChildKind::kRdb) return;
+  pid_t pid = child_.pid();
+  log(true, "Killing running RDB child: " + std::to_string(pid));
+  child_.kill_and_wait();
+  ::unlink(temp_file_of(pid).c_str());
+  ds::RehashRegistry::instance().set_resize_avoided(false);
+  child_kind_ = ChildKind::kNone;
+}
+
+bool Persistence::save_point_due(int64_t now_s) const {
+  // `save` holds "seconds changes" pairs, already validated by the config.
+  std::string_view rest = server_.settings().save;
+  while (true) {
+    size_t a = rest.find_first_not_of(' ');
+    if (a == std::string_view::npos) return false;
+    rest.remove_prefix(a);
+    size_t b = rest.find(' ');
+    std::string_view seconds_text = rest.substr(0, b);
+    rest.remove_prefix(b == std::string_view::npos ? rest.size() : b);
+    a = rest.find_first_not_of(' ');
+    if (a == std::string_view::npos) return false;
+    rest.remove_prefix(a);
+    b = rest.find(' ');
+    std::string_view changes_text = rest.substr(0, b);
+    rest.remove_prefix(b == std::string_view::npos ? rest.size() : b);
+    int64_t seconds = 0, changes = 0;
+    if (!util::parse_i64(seconds_text, seconds) || !util::parse_i64(changes_text, changes))
+      return false;
+    if (server_.dirty >= static_cast<uint64_t>(changes) && now_s - server_.last_save_s > seconds &&
+        (now_s - last_bgsave_try_s > kRetryDelaySeconds || stats_.last_bgsave_ok)) {
+      log(false, std::to_string(changes) + " changes in " + std::to_string(seconds) +
+                     " seconds. Saving...");
+      return true;
+    }
+  }
+}
+
+void Persistence::cron() {
+  if (child_.running()) {
+    if (auto exit = child_.poll()) {
+      on_child_exit(*exit);
+    } else {
+      stats_.cow_peak_bytes = std::max(stats_.cow_peak_bytes, child_.progress().cow_bytes);
+      return;
+    }
+  }
+  const int64_t now_s = server_.clock.now_ms() / 1000;
+  if (bgsave_scheduled_) {
+    if (now_s - last_bgsave_try_s > kRetryDelaySeconds || stats_.last_bgsave_ok) {
+      if (start_rdb_child()) bgsave_scheduled_ = false;
+    }
+    return;
+  }
+  if (save_point_due(now_s)) start_rdb_child();
+}
+
+std::string_view Persistence::write_refusal() const {
+  const config::Settings& s = server_.settings();
+  if (!stats_.last_bgsave_ok && s.stop_writes_on_bgsave_error && save_points_configured(s))
+    return kRdbMisconf;
+  return {};
+}
+
+}  // namespace cardinal::cmd
