@@ -80,6 +80,7 @@ class Reader {
           fail("the file holds Redis functions, which cardinal does not support");
         case rdb::kOpEof:
           check_crc(version);
+          result.consumed = pos_;
           return result;
         default:
           break;

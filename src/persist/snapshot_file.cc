@@ -36,16 +36,30 @@ class Fd {
   int fd_;
 };
 
+// The log texts of each step: Redis's own for the dump, plain ones for other files.
+struct StepTexts {
+  const char* open;
+  const char* write;
+  const char* rename;
+};
+constexpr StepTexts kRdbTexts{"failed opening the temp RDB file",
+                              "write error saving DB on disk to",
+                              "error moving temp DB file on the final destination"};
+constexpr StepTexts kPlainTexts{"failed opening the temp file", "write error on",
+                                "error renaming the temp file to"};
+
 // The temp file being written; unlinked unless commit() renamed it into place.
 class AtomicFile final : public RdbSink {
  public:
   explicit AtomicFile(const std::string& path)
+      : AtomicFile(path, "temp-" + std::to_string(::getpid()) + ".rdb", kRdbTexts) {}
+  AtomicFile(const std::string& path, const std::string& temp_name, const StepTexts& texts)
       : path_(path),
         dir_(dir_of(path)),
-        tmp_((dir_ == "." ? std::string() : dir_ + "/") + "temp-" + std::to_string(::getpid()) +
-             ".rdb"),
+        tmp_((dir_ == "." ? std::string() : dir_ + "/") + temp_name),
+        texts_(texts),
         fd_(::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) {
-    if (fd_.get() < 0) io_fail("failed opening the temp RDB file", tmp_);
+    if (fd_.get() < 0) io_fail(texts_.open, tmp_);
   }
   ~AtomicFile() override {
     if (!committed_) ::unlink(tmp_.c_str());
@@ -56,7 +70,7 @@ class AtomicFile final : public RdbSink {
     while (done < bytes.size()) {
       ssize_t n = ::write(fd_.get(), bytes.data() + done, bytes.size() - done);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) io_fail("write error saving DB on disk to", tmp_);
+      if (n <= 0) io_fail(texts_.write, tmp_);
       done += static_cast<size_t>(n);
     }
   }
@@ -64,8 +78,7 @@ class AtomicFile final : public RdbSink {
   void commit() {
     if (::fsync(fd_.get()) != 0 || ::close(fd_.release()) != 0)
       io_fail("fsync/close failed for", tmp_);
-    if (::rename(tmp_.c_str(), path_.c_str()) != 0)
-      io_fail("error moving temp DB file on the final destination", path_);
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0) io_fail(texts_.rename, path_);
     committed_ = true;
     // The rename is durable only once the directory entry is.
     Fd dfd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -74,6 +87,7 @@ class AtomicFile final : public RdbSink {
 
  private:
   std::string path_, dir_, tmp_;
+  StepTexts texts_;
   Fd fd_;
   bool committed_ = false;
 };
@@ -86,18 +100,29 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
   f.commit();
 }
 
+void write_file_atomically(const std::string& path, std::string_view bytes,
+                           const std::string& temp_name) {
+  AtomicFile f(path, temp_name, kPlainTexts);
+  f.write(bytes);
+  f.commit();
+}
+
 std::optional<std::string> read_whole_file(const std::string& path) {
+  return read_whole_file(path, "RDB");
+}
+
+std::optional<std::string> read_whole_file(const std::string& path, std::string_view what) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return std::nullopt;
-    io_fail("failed opening the RDB file", path);
+    io_fail("failed opening the " + std::string(what) + " file", path);
   }
   std::string out;
   char buf[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) io_fail("failed reading the RDB file", path);
+    if (n < 0) io_fail("failed reading the " + std::string(what) + " file", path);
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
   }

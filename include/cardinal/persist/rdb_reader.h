@@ -32,6 +32,9 @@ struct RdbLoadResult {
   size_t keys_loaded = 0;
   size_t expired_skipped = 0;
   size_t empty_skipped = 0;
+  // Bytes read up to and including the EOF opcode and checksum; what follows is not looked at
+  // (an AOF with an RDB preamble continues there with commands).
+  size_t consumed = 0;
 };
 
 // Throws RdbError; on error the keyspace holds whatever was loaded before the fault.

@@ -16,9 +16,15 @@ namespace cardinal::persist {
 
 // Throws RdbError naming the failing step and errno's text.
 void write_file_atomically(const std::string& path, std::string_view bytes);
+// The same through a temp file of the given bare name beside `path` (Redis names each kind of
+// temp file differently: temp-appendonly.aof.manifest, ...); plain step texts in the error.
+void write_file_atomically(const std::string& path, std::string_view bytes,
+                           const std::string& temp_name);
 
 // The file's bytes; std::nullopt when it does not exist. Throws RdbError on other failures.
 std::optional<std::string> read_whole_file(const std::string& path);
+// The same, naming the file's kind (`what`, e.g. "AOF manifest") in the error.
+std::optional<std::string> read_whole_file(const std::string& path, std::string_view what);
 
 // rdb_serialize + write_file_atomically.
 void save_snapshot(const engine::Keyspace& keyspace, const std::string& path,
