@@ -26,6 +26,7 @@ process keeps the value it had when the save started). cardinal must support it 
 Save failures are produced by making `dump.rdb` a directory, so the final rename fails even as
 root. Passes on redis-server 7.0.15 (CARDINAL_BIN=/usr/bin/redis-server).
 """
+import glob
 import os
 import re
 import shutil
@@ -231,6 +232,19 @@ def test_info_persistence_fields_and_initial_values(servers, workdir):
     assert abs(int(i["rdb_last_save_time"]) - time.time()) < 30  # starts as the start time
     stats = info(c, "stats")
     assert stats["total_forks"] == "0" and stats["latest_fork_usec"] == "0"
+    # The settings these tests rely on.
+    assert c.call("CONFIG", "GET", "rdb-key-save-delay") == (
+        b"*2\r\n$18\r\nrdb-key-save-delay\r\n$1\r\n0\r\n")
+    assert c.call("CONFIG", "GET", "stop-writes-on-bgsave-error") == (
+        b"*2\r\n$27\r\nstop-writes-on-bgsave-error\r\n$3\r\nyes\r\n")
+    assert c.error("CONFIG", "SET", "rdb-key-save-delay", "abc") == (
+        "ERR CONFIG SET failed (possibly related to argument 'rdb-key-save-delay') - argument "
+        "couldn't be parsed into an integer")
+    assert c.error("CONFIG", "SET", "stop-writes-on-bgsave-error", "maybe") == (
+        "ERR CONFIG SET failed (possibly related to argument 'stop-writes-on-bgsave-error') - "
+        "argument must be 'yes' or 'no'")
+    assert c.error("CONFIG", "SET", "save", "1") == (
+        "ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters")
     assert c.call("BGSAVE", "bogus") == b"-ERR syntax error\r\n"
     assert c.call("BGSAVE", "SCHEDULE", "x") == b"-ERR syntax error\r\n"
 
@@ -537,6 +551,29 @@ def test_failed_bgsave_sets_misconf_until_a_save_succeeds(servers, workdir):
     assert c.call("SAVE") == b"+OK\r\n"
     assert info(c)["rdb_last_bgsave_status"] == "ok"
     assert c.call("SET", "b", "6") == b"+OK\r\n"
+    assert srv.alive()
+
+
+def test_save_process_killed_by_a_signal_is_a_failure(servers, workdir):
+    """Killed from outside (not by the server itself, as FLUSHALL does), the save failed: status
+    err, its temp file removed by the server, MISCONF. Assumes the save runs in a forked
+    process, as Redis's does."""
+    srv = servers(workdir, ["--save", "3600 1"])
+    c = RawConn(srv.port)
+    start_long_bgsave(srv, c, nkeys=1000)
+    wait_for(lambda: temp_files(workdir), 5, "the save's temp file")
+    kids = []
+    for path in glob.glob("/proc/%d/task/*/children" % srv.proc.pid):
+        with open(path) as f:
+            kids += [int(x) for x in f.read().split()]
+    assert len(kids) == 1, "expected one save process, found %r" % kids
+    os.kill(kids[0], signal.SIGKILL)
+    failed = wait_bgsave_done(c, timeout=10)
+    assert failed["rdb_last_bgsave_status"] == "err"
+    wait_for(lambda: temp_files(workdir) == [], 5, "the temp file to be removed")
+    assert not os.path.exists(dump_path(workdir))
+    assert c.call("SET", "a", "1") == b"-" + MISCONF.encode() + b"\r\n"
+    assert c.call("GET", "k:1") == b"$7\r\nvalue:1\r\n"
     assert srv.alive()
 
 
