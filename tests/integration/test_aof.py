@@ -435,8 +435,11 @@ def test_auto_rewrite_percentage_zero_disables_it(servers, workdir):
     r = client(srv)
     for n in range(100):
         r.set("key:%d" % n, "v" * 200)
+    d = aofdir(workdir)
+    wait_for(lambda: os.path.getsize(os.path.join(d, INCR1)) > 20000, 10, "the incr file to grow")
     time.sleep(0.5)   # several cron ticks
     assert info(r)["aof_rewrites"] == "0"
+    assert manifest_text(d) == manifest_for("appendonly.aof", 1)
 
 
 # ----------------------------------------------------------------------------- loading
@@ -744,3 +747,10 @@ def test_aof_written_by_redis_loads_here(servers, workdir, preamble):
     shutil.copytree(aofdir(workdir), aofdir(copy))
     srv = servers(copy, extra)
     assert_same(expected, snapshot(client(srv)))
+
+
+@pytest.mark.parametrize("option", ["--appenddirname", "--appendfilename"])
+def test_aof_names_must_not_be_paths(workdir, option):
+    status, _ = start_must_fail(cardinal_bin(), workdir, AOF + [option, "sub/name"])
+    assert status == 1
+    assert not os.path.exists(os.path.join(workdir, "sub"))

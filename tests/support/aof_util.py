@@ -22,7 +22,19 @@ def start(binary, workdir, extra=(), timeout=30.0):
     """A server whose data directory is `workdir` (Server passes --appendonly no --dir <tmp>
     first; later arguments win)."""
     srv = Server(binary, ["--dir", workdir] + list(extra))
-    return srv.start(timeout=timeout)
+    srv.start(timeout=timeout)
+    # Server.start returns at the first reply, which may be -LOADING: wait for the data.
+    r = client(srv)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            r.ping()
+            break
+        except redis.exceptions.BusyLoadingError:
+            assert time.monotonic() < deadline, "still loading"
+            time.sleep(0.05)
+    r.close()
+    return srv
 
 
 def client(srv, timeout=30):
@@ -43,7 +55,7 @@ def kill9(srv):
     srv.log.close()
 
 
-def start_must_fail(binary, workdir, extra=(), timeout=20.0):
+def start_must_fail(binary, workdir, extra=(), timeout=10.0):
     """Runs the server and expects it to exit by itself with a nonzero status before it
     answers; returns (status, output). Fails the test if it runs on instead."""
     port = free_port()
