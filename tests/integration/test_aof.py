@@ -170,6 +170,36 @@ def test_writes_are_appended_as_the_commands_redis_propagates(servers, workdir):
     assert RawConn(srv.port).call("PING") == b"+PONG\r\n"
 
 
+def test_database_commands_flushes_and_expiries_are_logged(servers, workdir):
+    srv = servers(workdir, AOF)
+    path = os.path.join(aofdir(workdir), INCR1)
+    c = RawConn(srv.port)
+    c.call("SET", "k", "v")
+    c.call("MOVE", "k", "1")
+    c.call("SELECT", "1")
+    c.call("COPY", "k", "k2", "DB", "2")
+    c.call("SELECT", "0")
+    c.call("SWAPDB", "1", "2")
+    c.call("FLUSHDB")
+    c.call("SELECT", "5")
+    c.call("FLUSHALL")
+    c.call("SELECT", "0")
+    expected = [[b"SELECT", b"0"], [b"SET", b"k", b"v"], [b"MOVE", b"k", b"1"],
+                [b"SELECT", b"1"], [b"COPY", b"k", b"k2", b"DB", b"2"],
+                [b"SELECT", b"0"], [b"SWAPDB", b"1", b"2"], [b"FLUSHDB"],
+                [b"SELECT", b"5"], [b"FLUSHALL"]]
+    wait_commands(path, expected)
+    # A key that expires is deleted in the file too (by the active cycle or on access).
+    t = now_ms()
+    assert c.call("SET", "e", "v", "PX", "100") == b"+OK\r\n"
+    cmds = incr_commands(path, len(expected) + 3)
+    assert cmds[len(expected)] == [b"SELECT", b"0"]
+    assert cmds[len(expected) + 1][:4] == [b"SET", b"e", b"v", b"PXAT"]
+    assert abs(int(cmds[len(expected) + 1][4]) - (t + 100)) < 5000
+    assert cmds[len(expected) + 2] == [b"DEL", b"e"]
+    assert len(cmds) == len(expected) + 3
+
+
 def test_restart_reloads_every_type_ttls_and_databases(servers, workdir):
     srv = servers(workdir, AOF)
     r = client(srv)
