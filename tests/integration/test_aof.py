@@ -241,6 +241,18 @@ def test_appenddirname_and_appendfilename_are_honoured(servers, workdir):
     assert client(third).dbsize() == 0
 
 
+def test_a_file_name_with_a_space_is_quoted_in_the_manifest(servers, workdir):
+    extra = AOF + ["--appendfilename", "my file.aof"]
+    srv = servers(workdir, extra)
+    d = aofdir(workdir)
+    assert manifest_text(d, "my file.aof") == ('file "my file.aof.1.base.rdb" seq 1 type b\n'
+                                               'file "my file.aof.1.incr.aof" seq 1 type i\n')
+    client(srv).set("k", "v")
+    kill9(srv)
+    again = servers(workdir, extra)
+    assert client(again).get("k") == b"v"
+
+
 # ----------------------------------------------------------------------------- CONFIG SET
 
 def test_config_set_appendonly_yes_writes_a_base_with_the_data(servers, workdir):

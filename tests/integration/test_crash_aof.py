@@ -20,8 +20,8 @@ import time
 import pytest
 
 from conftest import RawConn, cardinal_bin, stop_and_clean
-from aof_util import (client, encode, info, kill9, manifest_for, manifest_text, parse_commands,
-                      read, start, wait_for, wait_rewrite_done)
+from aof_util import (client, encode, info, kill9, manifest_for, manifest_text, start, wait_for,
+                      wait_rewrite_done)
 
 AOF = ["--appendonly", "yes"]
 INCR1 = "appendonly.aof.1.incr.aof"

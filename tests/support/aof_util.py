@@ -88,7 +88,7 @@ def info(r, section="persistence"):
     return {k: str(v) for k, v in r.info(section).items()}
 
 
-def wait_rewrite_done(r, rewrites, timeout=30.0):
+def wait_rewrite_done(r, rewrites, timeout=20.0):
     """Waits until INFO shows `rewrites` rewrites started and none running or scheduled."""
     def done():
         i = info(r)
@@ -99,7 +99,7 @@ def wait_rewrite_done(r, rewrites, timeout=30.0):
 
 # ----------------------------------------------------------------------------- files
 
-def wait_content(path, expected, timeout=10.0):
+def wait_content(path, expected, timeout=6.0):
     """Waits until the file holds exactly `expected` (see kill9 about postponed writes)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -111,7 +111,7 @@ def wait_content(path, expected, timeout=10.0):
         time.sleep(0.02)
 
 
-def wait_commands(path, expected, timeout=10.0):
+def wait_commands(path, expected, timeout=6.0):
     """Waits until the file's RESP commands are exactly `expected` (lists of bytes)."""
     wait_content(path, b"".join(encode(*c) for c in expected), timeout)
 
