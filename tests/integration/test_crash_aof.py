@@ -9,11 +9,15 @@
 - Write errors (the incr file is a symlink to /dev/full, so write() fails with ENOSPC): with
   everysec writes are refused with -MISCONF, reads go on, INFO says aof_last_write_status:err,
   and a BGREWRITEAOF (which opens a new incr file) cures it; with always the server exits 1
-  without acknowledging the write. A deleted AOF directory is recreated by BGREWRITEAOF.
+  without acknowledging the write. A real full file system (a 512 KiB tmpfs; skipped where
+  mount is not allowed): -MISCONF until space is freed, then the server retries by itself
+  (within a second) and carries on. A deleted AOF directory is recreated by BGREWRITEAOF.
 Passes on redis-server 7.0.15 (CARDINAL_BIN=/usr/bin/redis-server).
 """
+import errno
 import os
 import socket
+import subprocess
 import threading
 import time
 
@@ -263,6 +267,58 @@ def test_write_error_with_always_exits_without_acknowledging(servers, workdir):
     again = servers(workdir, AOF)
     r = client(again)
     assert r.get("before") == b"1" and r.exists("lost") == 0
+
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """A 512 KiB tmpfs (needs root with CAP_SYS_ADMIN, else the test is skipped)."""
+    mnt = tmp_path / "fs"
+    mnt.mkdir()
+    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here: " + res.stderr.strip())
+    yield str(mnt)
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def fill_up(path):
+    """Writes a file until the file system is full; returns its name."""
+    name = os.path.join(path, "filler")
+    with open(name, "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 4096)
+        except OSError as e:
+            assert e.errno == errno.ENOSPC, e
+    return name
+
+
+def test_full_file_system_refuses_writes_until_space_is_freed(servers, small_fs):
+    """A real ENOSPC: with everysec the server keeps the unwritten data, refuses writes with
+    -MISCONF, retries by itself, and carries on once space is free again."""
+    srv = servers(small_fs, AOF)
+    c = RawConn(srv.port)
+    assert c.call("SET", "before", "1") == b"+OK\r\n"
+    r = client(srv)
+    wait_for(lambda: info(r)["aof_buffer_length"] == "0", 10, "the write")
+    filler = fill_up(small_fs)
+    first = c.call("SET", "during", "x" * 5000)   # Redis replies +OK, then fails to write it
+    misconf = b"-MISCONF Errors writing to the AOF file: No space left on device\r\n"
+    assert first in (b"+OK\r\n", misconf), first
+    wait_for(lambda: info(r)["aof_last_write_status"] == "err", 10, "aof_last_write_status:err")
+    assert c.call("SET", "refused", "1") == misconf
+    assert c.call("GET", "before") == b"$1\r\n1\r\n"
+    assert srv.alive()
+    os.remove(filler)
+    wait_for(lambda: info(r)["aof_last_write_status"] == "ok", 10, "aof_last_write_status:ok")
+    assert c.call("SET", "after", "1") == b"+OK\r\n"
+    kill9(srv)
+    again = servers(small_fs, AOF)
+    r = client(again)
+    assert r.mget("before", "after", "refused") == [b"1", b"1", None]
+    if first == b"+OK\r\n":   # acknowledged, so it must have been written after all
+        assert r.get("during") == b"x" * 5000
 
 
 def test_deleted_aof_directory_is_recreated_by_a_rewrite(servers, workdir):
