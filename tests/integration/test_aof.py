@@ -6,8 +6,9 @@ expiries become absolute PXAT/PEXPIREAT, INCRBYFLOAT a SET KEEPTTL, SPOP an SREM
 SELECT whenever the database changes. Covers startup, CONFIG SET appendonly, BGREWRITEAOF,
 automatic rewrites, loading damaged files, the existing dump.rdb, INFO's aof_* fields, and AOF
 directories exchanged with Debian's redis-server both ways. Passes on redis-server 7.0.15
-(CARDINAL_BIN=/usr/bin/redis-server). Restarts mostly follow a SIGKILL: with the default
-appendfsync everysec a write is in the file before its reply is sent.
+(CARDINAL_BIN=/usr/bin/redis-server). Restarts mostly follow a SIGKILL (aof_util.kill9), after
+INFO shows aof_buffer_length:0: with everysec Redis writes before replying, except that it may
+postpone a write by up to 2 s while a background fsync is still running.
 """
 import os
 import shutil
