@@ -33,8 +33,17 @@ void config_set(CommandContext& ctx) {
   config::Config& config = ctx.server.config;
   const std::string_view listen_names[] = {"port", "bind"};
   auto listen_before = config.get(listen_names);
+  const bool aof_before = ctx.server.settings().appendonly;
   std::string err = config.set(pairs, protected_configs_allowed(ctx));
   if (!err.empty()) return ctx.error("ERR " + err);
+  if (ctx.server.settings().appendonly != aof_before) {
+    std::string why = ctx.server.persistence.set_appendonly(!aof_before);
+    if (!why.empty()) {
+      ctx.server.config.mutable_settings().appendonly = aof_before;
+      return ctx.error("ERR CONFIG SET failed (possibly related to argument 'appendonly') - " +
+                       why);
+    }
+  }
   ctx.server.key_events.config_changed();  // notify-keyspace-events decides what to observe
   auto listen_after = config.get(listen_names);
   if (listen_after != listen_before && ctx.server.hooks && !ctx.server.hooks->relisten()) {

@@ -193,18 +193,29 @@ void persistence_section(InfoWriter& w, ServerState& s) {
   w.field("rdb_last_cow_size", ps.last_rdb_cow_bytes);
   w.field("rdb_last_load_keys_expired", ps.rdb_last_load_keys_expired);
   w.field("rdb_last_load_keys_loaded", ps.rdb_last_load_keys_loaded);
-  w.field("aof_enabled", 0);
-  w.field("aof_rewrite_in_progress", 0);
-  w.field("aof_rewrite_scheduled", 0);
-  w.field("aof_last_rewrite_time_sec", -1);
-  w.field("aof_current_rewrite_time_sec", -1);
-  w.field("aof_last_bgrewrite_status", "ok");
-  w.field("aof_rewrites", 0);
-  w.field("aof_rewrites_consecutive_failures", 0);
-  w.field("aof_last_write_status", "ok");
-  w.field("aof_last_cow_size", 0);
+  const Aof& aof = p.aof();
+  const bool aof_child = p.child_kind() == Persistence::ChildKind::kAofRewrite;
+  w.field("aof_enabled", aof.state() != Aof::State::kOff ? 1 : 0);
+  w.field("aof_rewrite_in_progress", aof_child ? 1 : 0);
+  w.field("aof_rewrite_scheduled", p.aof_rewrite_scheduled() ? 1 : 0);
+  w.field("aof_last_rewrite_time_sec", ps.last_rewrite_seconds);
+  w.field("aof_current_rewrite_time_sec",
+          aof_child ? (now_ms - ps.rewrite_started_ms) / 1000 : int64_t{-1});
+  w.field("aof_last_bgrewrite_status", ps.last_rewrite_ok ? "ok" : "err");
+  w.field("aof_rewrites", ps.rewrites);
+  w.field("aof_rewrites_consecutive_failures", ps.rewrite_failures_in_a_row);
+  w.field("aof_last_write_status", aof.write_failed() ? "err" : "ok");
+  w.field("aof_last_cow_size", ps.last_aof_cow_bytes);
   w.field("module_fork_in_progress", 0);
   w.field("module_fork_last_cow_size", 0);
+  if (aof.state() != Aof::State::kOff) {
+    w.field("aof_current_size", aof.current_size());
+    w.field("aof_base_size", aof.base_size());
+    w.field("aof_pending_rewrite", p.aof_rewrite_scheduled() ? 1 : 0);
+    w.field("aof_buffer_length", static_cast<uint64_t>(aof.buffer_length()));
+    w.field("aof_pending_bio_fsync", aof.fsync_pending() ? 1 : 0);
+    w.field("aof_delayed_fsync", 0);
+  }
 }
 
 void stats_section(InfoWriter& w, ServerState& s) {

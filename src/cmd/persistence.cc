@@ -11,6 +11,7 @@
 #include "cardinal/cmd/server_state.h"
 #include "cardinal/cmd/snapshot.h"
 #include "cardinal/ds/rehash_registry.h"
+#include "cardinal/persist/aof_manifest.h"
 #include "cardinal/persist/snapshot_file.h"
 #include "cardinal/util/alloc_stats.h"
 #include "cardinal/util/numbers.h"
@@ -86,6 +87,81 @@ Persistence::BgsaveStart Persistence::bgsave(bool schedule, bool defer) {
   return start_rdb_child() ? BgsaveStart::kStarted : BgsaveStart::kForkFailed;
 }
 
+Persistence::RewriteStart Persistence::bgrewriteaof(bool defer) {
+  if (child_kind() == ChildKind::kAofRewrite) return RewriteStart::kAlreadyRunning;
+  if (child_active() || defer) {
+    aof_rewrite_scheduled_ = true;
+    stats_.rewrite_failures_in_a_row = 0;
+    return RewriteStart::kScheduled;
+  }
+  return start_aof_rewrite() ? RewriteStart::kStarted : RewriteStart::kFailed;
+}
+
+bool Persistence::start_aof_rewrite() {
+  if (!aof_.prepare_rewrite()) return false;
+  uint64_t keys = 0;
+  for (int i = 0; i < server_.keyspace.database_count(); ++i) keys += server_.keyspace.db(i).size();
+  const int64_t key_delay = server_.settings().rdb_key_save_delay;
+  bool started = child_.start([&](util::ChildProcess::Reporter& reporter) {
+    ChildReporting reporting(reporter, key_delay);
+    int code = aof_.run_rewrite_child(reporter, &reporting);
+    if (code == 0) reporting.finish();
+    return code;
+  });
+  if (!started) {
+    log(true,
+        std::string("Can't rewrite append only file in background: fork: ") + std::strerror(errno));
+    aof_.rewrite_done(false, -1);
+    return false;
+  }
+  child_kind_ = ChildKind::kAofRewrite;
+  last_child_pid_ = child_.pid();
+  aof_rewrite_scheduled_ = false;
+  stats_.rewrite_started_ms = server_.clock.now_ms();
+  ++stats_.rewrites;  // as Redis: counted when it starts
+  stats_.save_keys_total = keys;
+  stats_.cow_peak_bytes = 0;
+  stats_.fork_usec = child_.fork_usec();
+  ++stats_.forks;
+  ds::RehashRegistry::instance().set_resize_avoided(true);
+  log(false,
+      "Background append only file rewriting started by pid " + std::to_string(child_.pid()));
+  return true;
+}
+
+bool Persistence::aof_rewrite_held_back(int64_t now_s) const {
+  uint64_t failures = stats_.rewrite_failures_in_a_row;
+  if (failures < 3) return false;
+  int64_t minutes = std::min<int64_t>(int64_t{1} << std::min<uint64_t>(failures - 3, 6), 60);
+  return now_s - last_rewrite_failure_s_ < minutes * 60;
+}
+
+std::string Persistence::set_appendonly(bool on) {
+  if (!on) {
+    if (child_kind() == ChildKind::kAofRewrite) kill_child();
+    aof_rewrite_scheduled_ = false;
+    aof_.switch_off();
+    return "";
+  }
+  if (aof_.state() != Aof::State::kOff) return "";
+  try {
+    aof_.switch_on();
+  } catch (const std::exception& e) {
+    log(true, e.what());
+    return "Unable to turn on AOF. Check server logs.";
+  }
+  if (child_active()) {
+    log(false,
+        "AOF was enabled but there is already another background operation. An AOF "
+        "background was scheduled to start when possible.");
+    aof_rewrite_scheduled_ = true;
+  } else if (!start_aof_rewrite()) {
+    aof_.switch_off();
+    return "Unable to turn on AOF. Check server logs.";
+  }
+  return "";
+}
+
 bool Persistence::start_rdb_child() {
   const config::Settings& s = server_.settings();
   persist::RdbSaveOptions options;
@@ -113,12 +189,14 @@ bool Persistence::start_rdb_child() {
     return 0;
   });
   if (!started) {
+    ++stats_.saves;
     stats_.last_bgsave_ok = false;
     log(true, std::string("Can't save in background: fork: ") + std::strerror(errno));
     return false;
   }
   child_kind_ = ChildKind::kRdb;
   last_child_pid_ = child_.pid();
+  ++stats_.saves;  // as Redis: counted when it starts
   stats_.bgsave_started_ms = server_.clock.now_ms();
   stats_.save_keys_total = keys;
   stats_.cow_peak_bytes = 0;
@@ -131,9 +209,34 @@ bool Persistence::start_rdb_child() {
 }
 
 void Persistence::on_child_exit(const util::ChildProcess::Exit& exit) {
-  for (const std::string& m : child_.take_messages()) log(true, "Background saving error: " + m);
+  const char* what = child_kind_ == ChildKind::kRdb ? "Background saving error: "
+                                                    : "Background AOF rewrite error: ";
+  for (const std::string& m : child_.take_messages()) log(true, what + m);
   ds::RehashRegistry::instance().set_resize_avoided(false);
   const int64_t now_ms = server_.clock.now_ms();
+  if (child_kind_ == ChildKind::kAofRewrite) {
+    stats_.last_aof_cow_bytes = child_.progress().cow_bytes;
+    stats_.last_rewrite_seconds = (now_ms - stats_.rewrite_started_ms) / 1000;
+    bool killed = exit.by_signal && exit.status == SIGUSR1;
+    if (exit.by_signal) {
+      log(true, "Background AOF rewrite terminated by signal " + std::to_string(exit.status));
+    } else if (!exit.ok()) {
+      log(true, "Background AOF rewrite terminated with error");
+    }
+    if (aof_.rewrite_done(exit.ok(), last_child_pid_)) {
+      log(false, "Background AOF rewrite terminated with success");
+      stats_.last_rewrite_ok = true;
+      stats_.rewrite_failures_in_a_row = 0;
+    } else if (!killed) {
+      stats_.last_rewrite_ok = false;
+      ++stats_.rewrite_failures_in_a_row;
+      last_rewrite_failure_s_ = now_ms / 1000;
+      // Switching on waits for a base: try again rather than stay half on forever.
+      if (aof_.state() == Aof::State::kWaitRewrite) aof_rewrite_scheduled_ = true;
+    }
+    child_kind_ = ChildKind::kNone;
+    return;
+  }
   if (child_kind_ == ChildKind::kRdb) {
     stats_.last_rdb_cow_bytes = child_.progress().cow_bytes;
     stats_.last_bgsave_seconds = (now_ms - stats_.bgsave_started_ms) / 1000;
@@ -142,7 +245,6 @@ void Persistence::on_child_exit(const util::ChildProcess::Exit& exit) {
       server_.dirty -= std::min(server_.dirty, dirty_at_fork_);
       server_.last_save_s = now_ms / 1000;
       stats_.last_bgsave_ok = true;
-      ++stats_.saves;
     } else if (!exit.by_signal) {
       log(true, "Background saving error");
       stats_.last_bgsave_ok = false;
@@ -153,6 +255,18 @@ void Persistence::on_child_exit(const util::ChildProcess::Exit& exit) {
       if (exit.status != SIGUSR1) stats_.last_bgsave_ok = false;
     }
   }
+  child_kind_ = ChildKind::kNone;
+}
+
+void Persistence::kill_child() {
+  if (child_kind() == ChildKind::kRdb) return kill_rdb_child();
+  if (child_kind() != ChildKind::kAofRewrite) return;
+  pid_t pid = child_.pid();
+  log(true, "Killing running AOF rewrite child: " + std::to_string(pid));
+  child_.kill_and_wait();
+  ::unlink(persist::aof_child_temp_rewrite_name(pid).c_str());
+  aof_.rewrite_done(false, pid);  // removes the finished temp file, if it got that far
+  ds::RehashRegistry::instance().set_resize_avoided(false);
   child_kind_ = ChildKind::kNone;
 }
 
@@ -195,6 +309,7 @@ bool Persistence::save_point_due(int64_t now_s) const {
 }
 
 void Persistence::cron() {
+  aof_.cron(server_.clock.now_ms());
   if (child_.running()) {
     if (auto exit = child_.poll()) {
       on_child_exit(*exit);
@@ -204,20 +319,28 @@ void Persistence::cron() {
     }
   }
   const int64_t now_s = server_.clock.now_ms() / 1000;
+  if (aof_rewrite_scheduled_ && !aof_rewrite_held_back(now_s)) {
+    start_aof_rewrite();
+    if (child_active()) return;
+  }
   if (bgsave_scheduled_) {
     if (now_s - last_bgsave_try_s > kRetryDelaySeconds || stats_.last_bgsave_ok) {
       if (start_rdb_child()) bgsave_scheduled_ = false;
     }
     return;
   }
-  if (save_point_due(now_s)) start_rdb_child();
+  if (save_point_due(now_s)) {
+    start_rdb_child();
+  } else if (!aof_rewrite_held_back(now_s) && aof_.auto_rewrite_due()) {
+    start_aof_rewrite();
+  }
 }
 
 std::string_view Persistence::write_refusal() const {
   const config::Settings& s = server_.settings();
   if (!stats_.last_bgsave_ok && s.stop_writes_on_bgsave_error && save_points_configured(s))
     return kRdbMisconf;
-  return {};
+  return aof_.write_refusal();
 }
 
 }  // namespace cardinal::cmd

@@ -1,4 +1,4 @@
-// Persistence commands: SAVE, BGSAVE, LASTSAVE.
+// Persistence commands: SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE.
 #include "cardinal/cmd/families.h"
 #include "cardinal/cmd/snapshot.h"
 #include "cardinal/persist/rdb_error.h"
@@ -48,6 +48,22 @@ void bgsave(CommandContext& ctx) {
   }
 }
 
+void bgrewriteaof(CommandContext& ctx) {
+  using Start = Persistence::RewriteStart;
+  switch (ctx.server.persistence.bgrewriteaof(ctx.session.in_exec())) {
+    case Start::kStarted:
+      return ctx.reply.simple("Background append only file rewriting started");
+    case Start::kScheduled:
+      return ctx.reply.simple("Background append only file rewriting scheduled");
+    case Start::kAlreadyRunning:
+      return ctx.error("ERR Background append only file rewriting already in progress");
+    case Start::kFailed:
+      return ctx.error(
+          "ERR Can't execute an AOF background rewriting. Please check the server logs for more "
+          "information.");
+  }
+}
+
 void lastsave(CommandContext& ctx) {
   ctx.reply.integer(ctx.server.last_save_s);
 }
@@ -70,6 +86,14 @@ constexpr CommandSpec kCommands[] = {
      .complexity = "O(1)",
      .syntax = "[SCHEDULE]",
      .handler = bgsave},
+    {.name = "bgrewriteaof",
+     .arity = 1,
+     .flags = kAdmin | kNoscript | kNoAsyncLoading,
+     .group = Group::Server,
+     .since = "1.0.0",
+     .summary = "Asynchronously rewrite the append-only file",
+     .complexity = "O(1)",
+     .handler = bgrewriteaof},
     {.name = "lastsave",
      .arity = 1,
      .flags = kLoading | kStale | kFast,

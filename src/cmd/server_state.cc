@@ -3,6 +3,8 @@
 #include "cardinal/util/alloc_stats.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 
 namespace cardinal::cmd {
@@ -25,6 +27,11 @@ ServerState::ServerState(config::Config& cfg, const util::Clock& clk)
   start_time_ms = clk.now_ms();
   last_save_s = start_time_ms / 1000;
   startup_allocated_bytes = util::allocated_bytes();
+}
+
+void ServerHooks::fatal(const std::string& text) {
+  std::fprintf(stderr, "%s\n", text.c_str());
+  std::_Exit(1);
 }
 
 void ServerState::add_session(Session& s) {

@@ -1,9 +1,29 @@
 #include "cardinal/cmd/snapshot.h"
 
+#include <chrono>
+#include <thread>
+
 #include "cardinal/persist/snapshot_file.h"
 #include "cardinal/util/alloc_stats.h"
 
 namespace cardinal::cmd {
+
+namespace {
+
+// rdb-key-save-delay applies to every save, the foreground ones too (a test aid).
+class KeyDelay final : public persist::RdbProgress {
+ public:
+  explicit KeyDelay(int64_t delay) : delay_(delay) {}
+  void key_written() override {
+    if (delay_ > 0) std::this_thread::sleep_for(std::chrono::microseconds(delay_));
+    if (delay_ < 0) std::this_thread::sleep_for(std::chrono::nanoseconds(-delay_));
+  }
+
+ private:
+  int64_t delay_;
+};
+
+}  // namespace
 
 std::string snapshot_path(const ServerState& s) {
   return s.settings().dbfilename;
@@ -14,21 +34,23 @@ bool save_points_configured(const config::Settings& s) {
 }
 
 void save_snapshot(ServerState& s) {
+  ++s.persistence.mutable_stats().saves;  // as Redis: counted when a save starts, even if it fails
   persist::RdbSaveOptions o;
   o.now_ms = s.clock.now_ms();
   o.used_mem = util::allocated_bytes();
   o.compress = s.settings().rdbcompression;
   o.checksum = s.settings().rdbchecksum;
+  KeyDelay delay(s.settings().rdb_key_save_delay);
+  if (s.settings().rdb_key_save_delay != 0) o.progress = &delay;
   persist::save_snapshot(s.keyspace, snapshot_path(s), o);
   s.last_save_s = s.clock.now_ms() / 1000;
   s.dirty = 0;
   // As Redis: a snapshot that worked also clears a failed background save's error (MISCONF).
   Persistence::Stats& stats = s.persistence.mutable_stats();
   stats.last_bgsave_ok = true;
-  ++stats.saves;
 }
 
-std::optional<persist::RdbLoadResult> load_snapshot(ServerState& s, bool merge) {
+persist::RdbLoadOptions snapshot_load_options(const ServerState& s) {
   const config::Settings& c = s.settings();
   persist::RdbLoadOptions o;
   o.now_ms = s.clock.now_ms();
@@ -38,6 +60,11 @@ std::optional<persist::RdbLoadResult> load_snapshot(ServerState& s, bool merge) 
   o.zset.max_listpack_entries = static_cast<size_t>(c.zset_max_listpack_entries);
   o.zset.max_listpack_value = static_cast<size_t>(c.zset_max_listpack_value);
   o.list_fill = static_cast<int>(c.list_max_listpack_size);
+  return o;
+}
+
+std::optional<persist::RdbLoadResult> load_snapshot(ServerState& s, bool merge) {
+  persist::RdbLoadOptions o = snapshot_load_options(s);
   o.replace_existing = merge;
   std::optional<persist::RdbLoadResult> r = persist::load_snapshot(snapshot_path(s), s.keyspace, o);
   if (r) {

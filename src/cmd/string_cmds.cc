@@ -147,6 +147,7 @@ void getset(CommandContext& ctx) {
   if (!reply_string(ctx, ctx.arg(1))) return;
   ctx.db().set(ctx.arg(1), Value::string_from_client(ctx.arg(2)));
   ctx.changed(ctx.arg(1), config::kEventString, "set");
+  if (ctx.propagating()) ctx.propagate_as({"SET", ctx.arg(1), ctx.arg(2)});  // as Redis 7.0
 }
 
 void getdel(CommandContext& ctx) {

@@ -1,6 +1,7 @@
 #include "cardinal/persist/snapshot_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -118,6 +119,14 @@ std::optional<std::string> read_whole_file(const std::string& path, std::string_
     io_fail("failed opening the " + std::string(what) + " file", path);
   }
   std::string out;
+  // A device (say /dev/full standing in for a file) may read forever: like Redis, which goes by
+  // the size fstat reports, only a regular file's bytes are read.
+  struct stat st {};
+  if (::fstat(fd.get(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    errno = S_ISDIR(st.st_mode) ? EISDIR : 0;
+    if (errno) io_fail("failed reading the " + std::string(what) + " file", path);
+    return out;
+  }
   char buf[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd.get(), buf, sizeof buf);

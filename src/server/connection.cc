@@ -169,6 +169,8 @@ void Connection::process_input() {
 void Connection::flush() {
   // Past its output limit: nothing more is sent, the close is on its way.
   if (closed_ || output_limit_hit_) return;
+  // No reply leaves before the writes it acknowledges are in the AOF.
+  server_.state().persistence.aof().before_replies();
   auto send_some = [this](const char* data, size_t size) -> ssize_t {
     ssize_t n = ::send(fd_, data, size, MSG_NOSIGNAL);
     if (n >= 0) {

@@ -77,6 +77,18 @@ constexpr std::string_view kDenied =
 // cannot be loaded stops the server, as in Redis: serving without the data would look like loss.
 bool load_data_from_disk(cmd::ServerState& state) {
   auto start = std::chrono::steady_clock::now();
+  if (state.settings().appendonly) {
+    // As Redis: with the AOF on, it alone holds the data; the dump is not read.
+    try {
+      state.persistence.aof().load_at_startup();
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+      spdlog::info("DB loaded from append only file: {:.3f} seconds", took.count());
+      return true;
+    } catch (const std::exception& e) {
+      spdlog::critical("Fatal error loading the append only file: {}. Exiting.", e.what());
+      return false;
+    }
+  }
   try {
     std::optional<persist::RdbLoadResult> r = cmd::load_snapshot(state);
     if (!r) return true;
@@ -337,10 +349,17 @@ void Server::log(bool warning, const std::string& text) {
   }
 }
 
+void Server::fatal(const std::string& text) {
+  spdlog::critical("{}", text);
+  spdlog::shutdown();
+  std::_Exit(1);
+}
+
 bool Server::shutdown(bool save, bool force) {
   if (stopping_) return true;
   spdlog::warn("User requested shutdown...");
-  state_.persistence.kill_rdb_child();
+  state_.persistence.kill_child();
+  state_.persistence.aof().flush_and_sync();
   if (save) {
     spdlog::info("Saving the final RDB snapshot before exiting.");
     try {

@@ -39,6 +39,8 @@ class ServerHooks {
   virtual bool relisten() { return true; }
   // A line for the server log (the command layer has no logger of its own).
   virtual void log(bool warning, const std::string& text) { (void)warning, (void)text; }
+  // Logs and ends the process at once (a state the server cannot keep serving in).
+  [[noreturn]] virtual void fatal(const std::string& text);
 };
 
 struct ServerStats {

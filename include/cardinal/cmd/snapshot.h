@@ -20,6 +20,9 @@ bool save_points_configured(const config::Settings& s);
 // Writes the dump; updates last_save_s. Throws persist::RdbError.
 void save_snapshot(ServerState& s);
 
+// The load limits (encodings to build) from the config.
+persist::RdbLoadOptions snapshot_load_options(const ServerState& s);
+
 // Loads the dump into the keyspace; std::nullopt when there is no file. A key already present
 // is an error unless `merge`, which replaces it. Throws persist::RdbError.
 std::optional<persist::RdbLoadResult> load_snapshot(ServerState& s, bool merge = false);

@@ -40,6 +40,7 @@ class Server final : public cmd::ServerHooks {
   bool shutdown(bool save, bool force) override;
   bool relisten() override;
   void log(bool warning, const std::string& text) override;
+  [[noreturn]] void fatal(const std::string& text) override;
 
   cmd::ServerState& state() { return state_; }
   boost::asio::io_context& io() { return io_; }
