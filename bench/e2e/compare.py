@@ -8,6 +8,7 @@ counts and rounds. Only the processes it started are stopped, by PID.
     /usr/bin/python3 bench/e2e/compare.py --cardinal build/release/cardinal-server
 """
 import argparse
+import shlex
 import os
 
 from harness import (REDIS_BIN, BenchServer, enable_pinning, geomean_row, interleaved, ratio_row,
@@ -33,11 +34,15 @@ def main():
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--size", type=int, default=3)
     p.add_argument("--pin", action="store_true", help="servers on one CPU, redis-benchmark on the others")
+    p.add_argument("--server-args", default="",
+                   help="extra arguments for both servers, e.g. \"--appendonly yes --appendfsync always\"")
     opts = p.parse_args()
     if opts.pin and enable_pinning() is None:
         print("one CPU: not pinned")
     tests = [t for t in opts.tests.split(",") if t]
-    with BenchServer(os.path.abspath(opts.cardinal)) as cardinal, BenchServer(opts.reference) as redis:
+    extra = shlex.split(opts.server_args)
+    with BenchServer(os.path.abspath(opts.cardinal), extra) as cardinal, \
+            BenchServer(opts.reference, extra) as redis:
         table_header(["test", "-P", "cardinal rps", "redis rps", "ratio"])
         for pipeline in [int(x) for x in opts.pipelines.split(",")]:
             requests = opts.requests if pipeline > 1 else opts.requests // 4

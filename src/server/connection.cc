@@ -169,8 +169,16 @@ void Connection::process_input() {
 void Connection::flush() {
   // Past its output limit: nothing more is sent, the close is on its way.
   if (closed_ || output_limit_hit_) return;
-  // No reply leaves before the writes it acknowledges are in the AOF.
-  server_.state().persistence.aof().before_replies();
+  // No reply leaves before the writes it acknowledges are in the AOF. Rather than one write
+  // (and one fsync, with appendfsync always) per client, the server writes the AOF once before
+  // it next waits for events, then sends every reply that waited for it.
+  if (server_.state().persistence.aof().replies_must_wait()) {
+    if (!reply_queued_) {
+      reply_queued_ = true;
+      server_.queue_reply(shared_from_this());
+    }
+    return;
+  }
   auto send_some = [this](const char* data, size_t size) -> ssize_t {
     ssize_t n = ::send(fd_, data, size, MSG_NOSIGNAL);
     if (n >= 0) {
@@ -214,6 +222,11 @@ void Connection::update_interest() {
   watching_read_ = read;
   watching_write_ = write;
   server_.poller().modify(fd_, *this, read, write);
+}
+
+void Connection::flush_queued_reply() {
+  reply_queued_ = false;
+  flush();
 }
 
 void Connection::request_flush() {

@@ -290,6 +290,14 @@ void Server::run_deferred() {
   }
 }
 
+void Server::flush_queued_replies() {
+  if (queued_replies_.empty()) return;
+  state_.persistence.aof().before_replies();
+  sending_replies_.swap(queued_replies_);
+  for (auto& c : sending_replies_) c->flush_queued_reply();
+  sending_replies_.clear();
+}
+
 LoopClock::duration Server::cron_period() const {
   return std::chrono::microseconds(1'000'000 / std::max<int64_t>(1, config_.settings().hz));
 }
@@ -410,7 +418,8 @@ void Server::run() {
     int timeout_ms = fire_timers();
     run_deferred();
     if (stopping_) break;
-    if (!deferred_.empty()) timeout_ms = 0;
+    flush_queued_replies();
+    if (!deferred_.empty() || !queued_replies_.empty()) timeout_ms = 0;
     listener_ready_ = false;
     int events = poller_.wait(timeout_ms);
     asio_turn = events < 0 || listener_ready_;  // a signal, or a connection to accept

@@ -45,6 +45,9 @@ class Aof final : public PropagationSink {
   void before_replies() {
     if (file_.has_buffered()) flush();
   }
+  // Replies must wait for before_replies(): writes are buffered and the file takes them (after a
+  // write error they go out anyway, as Redis answers while it retries).
+  bool replies_must_wait() const { return file_.has_buffered() && !write_failed_; }
   // Timer work: writes what the cron's own deletions buffered, retries a failed write, and
   // starts the once-a-second background fsync of everysec.
   void cron(int64_t now_ms);

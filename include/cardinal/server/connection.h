@@ -37,6 +37,8 @@ class Connection final : public cmd::Session,
   bool closed() const { return closed_; }
 
   void on_events(uint32_t events) override;
+  // The AOF write its replies waited for is done (Server::flush_queued_replies).
+  void flush_queued_reply();
   void request_flush() override;
   void request_close() override;
   size_t query_buffer_bytes() const override { return in_end_ - in_start_; }
@@ -77,6 +79,7 @@ class Connection final : public cmd::Session,
   bool close_after_write_ = false;
   bool output_limit_hit_ = false;  // closing without sending what is pending
   bool flush_posted_ = false;      // a request_flush() is queued; more need not queue again
+  bool reply_queued_ = false;      // waiting in the server's queue for the AOF write
   bool closed_ = false;
 };
 

@@ -54,6 +54,9 @@ class Server final : public cmd::ServerHooks {
   void cancel_block_timer(BlockTimers::iterator it) { block_timers_.erase(it); }
   BlockTimers::iterator no_block_timer() { return block_timers_.end(); }
   void on_connection_closed(Connection& c);
+  // Replies held until the AOF holds the writes they acknowledge: sent by
+  // flush_queued_replies, after one AOF write for all of them.
+  void queue_reply(std::shared_ptr<Connection> c) { queued_replies_.push_back(std::move(c)); }
   // Called before each batch of commands runs, so they share one reading of the clock.
   void refresh_clock() { clock_.refresh(); }
 
@@ -78,6 +81,9 @@ class Server final : public cmd::ServerHooks {
   void wait_for_signals();
   LoopClock::duration cron_period() const;  // 1/hz
   void run_deferred();
+  // Before the loop waits: the AOF written (and fsynced, appendfsync always) once, then the
+  // replies that waited for it sent.
+  void flush_queued_replies();
   // Fires due block timeouts and the cron; returns milliseconds until the next one is due.
   int fire_timers();
 
@@ -88,6 +94,8 @@ class Server final : public cmd::ServerHooks {
   ClientPoller poller_;  // declared before connections_: they deregister on the way out
   BlockTimers block_timers_;
   std::vector<std::function<void()>> deferred_;
+  std::vector<std::shared_ptr<Connection>> queued_replies_;
+  std::vector<std::shared_ptr<Connection>> sending_replies_;  // kept for its capacity
   LoopClock::time_point next_cron_;
   bool listener_ready_ = false;
   // A listening socket in the poller: readiness means Asio has a connection to accept.
