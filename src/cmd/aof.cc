@@ -15,6 +15,7 @@
 #include "cardinal/persist/rdb_reader.h"
 #include "cardinal/persist/snapshot_file.h"
 #include "cardinal/util/alloc_stats.h"
+#include "cardinal/util/clock.h"
 #include "cardinal/util/numbers.h"
 
 namespace cardinal::cmd {
@@ -103,7 +104,14 @@ void Aof::flush() {
   bool skip_fsync =
       server_.settings().no_appendfsync_on_rewrite && server_.persistence.child_active();
   bool sync = p == persist::FsyncPolicy::kAlways && !skip_fsync;
-  if (file_.write_buffered(sync)) {
+  int64_t start_us = util::monotonic_us();
+  bool written = file_.write_buffered(sync);
+  // LATENCY samples the write, fsync included under always, as Redis's aof-write events do.
+  server_.latency.add_if_needed(sync ? "aof-fsync-always" : "aof-write",
+                                (util::monotonic_us() - start_us) / 1000,
+                                server_.settings().latency_monitor_threshold,
+                                server_.clock.now_ms() / 1000);
+  if (written) {
     if (write_failed_) log(true, "AOF write error looks solved, Redis can write again.");
     write_failed_ = false;
     return;

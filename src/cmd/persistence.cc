@@ -73,6 +73,11 @@ std::string temp_file_of(pid_t pid) {
 
 }  // namespace
 
+void Persistence::sample_latency(std::string_view event, int64_t ms) {
+  server_.latency.add_if_needed(event, ms, server_.settings().latency_monitor_threshold,
+                                server_.clock.now_ms() / 1000);
+}
+
 void Persistence::log(bool warning, const std::string& text) const {
   if (server_.hooks) server_.hooks->log(warning, text);
 }
@@ -123,6 +128,7 @@ bool Persistence::start_aof_rewrite() {
   stats_.cow_peak_bytes = 0;
   stats_.fork_usec = child_.fork_usec();
   ++stats_.forks;
+  sample_latency("fork", stats_.fork_usec / 1000);
   ds::RehashRegistry::instance().set_resize_avoided(true);
   log(false,
       "Background append only file rewriting started by pid " + std::to_string(child_.pid()));
@@ -202,6 +208,7 @@ bool Persistence::start_rdb_child() {
   stats_.cow_peak_bytes = 0;
   stats_.fork_usec = child_.fork_usec();
   ++stats_.forks;
+  sample_latency("fork", stats_.fork_usec / 1000);
   // Every page the parent writes from now on is copied for the child: no table resizes.
   ds::RehashRegistry::instance().set_resize_avoided(true);
   log(false, "Background saving started by pid " + std::to_string(child_.pid()));

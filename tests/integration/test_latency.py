@@ -174,3 +174,16 @@ def test_errors(mon):
     with pytest.raises(redis.ResponseError, match="argument must be 'yes' or 'no'"):
         mon.config_set("latency-tracking", "maybe")
     assert mon.execute_command("LATENCY", "HELP")[0].startswith(b"LATENCY <subcommand>")
+
+
+def test_aof_write_and_fsync_are_sampled(start_server, tmp_path):
+    """Writing the AOF is an event of its own, as in Redis: a 64 MB value takes well over 1 ms
+    to write and fsync with appendfsync always."""
+    srv = start_server(["--appendonly", "yes", "--appendfsync", "always", "--dir", str(tmp_path)])
+    r = redis.Redis(port=srv.port)
+    r.config_set("latency-monitor-threshold", 1)
+    r.set("big", b"x" * (64 << 20))
+    events = latest(r)
+    assert {b"aof-write", b"aof-fsync-always"} & set(events), events
+    r.config_set("appendonly", "no")
+    r.close()

@@ -95,6 +95,7 @@ class Persistence {
   void on_child_exit(const util::ChildProcess::Exit& exit);
   bool save_point_due(int64_t now_s) const;
   void log(bool warning, const std::string& text) const;
+  void sample_latency(std::string_view event, int64_t ms);
 
   ServerState& server_;
   Aof aof_;
