@@ -465,3 +465,139 @@ def test_debug_loadaof_reloads_from_the_aof(servers, workdir):
     r.incr("n")
     assert r.get("n") == b"2"
     restart_same(servers, srv, workdir, AOF + DEBUG)
+
+
+# ----------------------------------------------------------------------------- replayed workloads
+
+def blocked(r, n):
+    wait_for(lambda: info(r, "clients")["blocked_clients"] == str(n), 10,
+             "%d blocked clients" % n)
+
+
+def workload_first_half(srv, r):
+    """Writes whose logged form differs from what the client sent: flushes, database moves,
+    pops with counts, blocking pops served at once, transactions."""
+    c = RawConn(srv.port)
+    fill_keys(r, 50, prefix="gone:")
+    r.select(6)
+    fill_keys(r, 20, prefix="db6:")
+    assert r.flushall() is True
+    r.select(6)
+    fill_keys(r, 20, prefix="db6:")
+    r.select(9)
+    fill_keys(r, 5, prefix="db9:")
+    assert c.call("SELECT", "9") == b"+OK\r\n" and c.call("FLUSHDB") == b"+OK\r\n"
+    assert c.call("SELECT", "0") == b"+OK\r\n"
+    r.select(0)
+    r.mset({"m1": "a", "m2": "b"})
+    r.set("s1", "hello")
+    r.append("s1", "-world")
+    r.setrange("s1", 20, "!")
+    r.incrbyfloat("f", 1.25)
+    r.getdel("m2")
+    r.getex("m1", px=900000)
+    r.rpush("l", *"abcdefghij")
+    assert c.call("LMPOP", "2", "nolist", "l", "LEFT", "COUNT", "3") == (
+        b"*2\r\n$1\r\nl\r\n*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n")
+    r.rpoplpush("l", "l2")
+    r.lmove("l", "l2", "LEFT", "RIGHT")
+    r.ltrim("l", 0, 2)
+    r.lset("l", 1, "X")
+    r.linsert("l", "BEFORE", "X", "W")
+    r.sadd("s", *range(30))
+    popped = r.spop("s", 7)
+    assert len(popped) == 7
+    r.smove("s", "s2", popped[0])      # popped: moves nothing
+    r.smove("s", "s2", (set(b"%d" % i for i in range(30)) - set(popped)).pop())
+    r.zadd("z", {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5})
+    r.zpopmin("z")
+    assert r.bzpopmin(["z"], 1) == (b"z", b"b", 2.0)
+    assert c.call("ZMPOP", "1", "z", "MAX", "COUNT", "1") == (
+        b"*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\ne\r\n$1\r\n5\r\n")
+    r.zincrby("z", 2.5, "c")
+    r.hset("h", mapping={"f": "1", "g": "2", "x": "3"})
+    r.hincrbyfloat("h", "f", 0.5)
+    r.hdel("h", "g")
+    assert r.blpop(["l"], 1) == (b"l", b"e")
+    for cmd in (("MULTI",), ("SET", "t", "1"), ("INCR", "t"), ("LPUSH", "tl", "a", "b"),
+                ("EXPIRE", "t", "1000"), ("SPOP", "s"), ("EXEC",)):
+        c.call(*cmd)
+    # A transaction whose middle command fails at EXEC: the others still apply.
+    for cmd in (("MULTI",), ("SET", "u", "1"), ("LPUSH", "u", "x"), ("INCR", "cnt"),
+                ("EXEC",)):
+        c.call(*cmd)
+    assert r.get("cnt") == b"1"
+    r.move("s1", 4)
+    r.copy("h", "h2", destination_db=5)
+    r.copy("z", "zc", replace=True)
+    r.rename("m1", "m1r")
+    r.expireat("f", 1)   # in the past: a DEL
+    c.close()
+
+
+def workload_second_half(srv, r):
+    """Blocking pops served later by a push (or a SWAPDB), expiries (active and lazy), and
+    writes on keys that expired."""
+    a, b, d, e = (RawConn(srv.port) for _ in range(4))
+    for conn, db in ((a, 2), (b, 2), (d, 2), (e, 11)):
+        assert conn.call("SELECT", str(db)) == b"+OK\r\n"
+    a.send(encode("BLPOP", "q", "0"))
+    b.send(encode("BZPOPMIN", "zq", "0"))
+    d.send(encode("BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"))
+    e.send(encode("BLPOP", "sw", "0"))
+    blocked(r, 4)
+    r.select(2)
+    r.rpush("q", "x", "y")
+    r.zadd("zq", {"a": 1, "b": 2})
+    r.rpush("src", "1", "2")
+    assert a.read_reply() == b"*2\r\n$1\r\nq\r\n$1\r\nx\r\n"
+    assert b.read_reply() == b"*3\r\n$2\r\nzq\r\n$1\r\na\r\n$1\r\n1\r\n"
+    assert d.read_reply() == b"$1\r\n1\r\n"
+    # The list appears in db 11 by a SWAPDB: the waiting client is served from it.
+    r.select(10)
+    r.rpush("sw", "p", "q")
+    r.set("only-in-10", "1")
+    blocked(r, 1)
+    assert r.swapdb(10, 11) is True
+    assert e.read_reply() == b"*2\r\n$2\r\nsw\r\n$1\r\np\r\n"
+    # Active expiry.
+    r.select(7)
+    for i in range(20):
+        r.set("ae:%d" % i, "v", px=50)
+    r.set("stays", "1", px=3600000)
+    wait_for(lambda: r.dbsize() == 1, 15, "the active expiry of db 7")
+    # Lazy expiry: writes on a key that expired must not see its old value on replay either.
+    assert RawConn(srv.port).call("DEBUG", "SET-ACTIVE-EXPIRE", "0") == b"+OK\r\n"
+    r.select(8)
+    r.set("cnt", "5", px=50)
+    r.set("nx", "old", px=50)
+    r.rpush("el", "old")
+    r.pexpire("el", 50)
+    r.hset("eh", "a", "1")
+    r.pexpire("eh", 50)
+    time.sleep(0.2)
+    assert r.incr("cnt") == 1
+    assert r.set("nx", "new", nx=True) is True
+    assert r.rpush("el", "new") == 1
+    assert r.hsetnx("eh", "a", "2") == 1
+    assert RawConn(srv.port).call("DEBUG", "SET-ACTIVE-EXPIRE", "1") == b"+OK\r\n"
+    for conn in (a, b, d, e):
+        conn.close()
+    r.select(0)
+
+
+@pytest.mark.parametrize("mode", ["incr-only", "rewrite", "rewrite-commands"])
+def test_kill9_restart_holds_the_live_dataset_after_every_kind_of_write(servers, workdir, mode):
+    extra = AOF + DEBUG
+    if mode == "rewrite-commands":
+        extra += ["--aof-use-rdb-preamble", "no"]
+    srv = servers(workdir, extra)
+    r = client(srv)
+    workload_first_half(srv, r)
+    if mode != "incr-only":
+        # The first half goes into the base, the second into the new incr file.
+        assert RawConn(srv.port).call("BGREWRITEAOF") == REWRITE_STARTED
+        wait_rewrite_done(r, 1, timeout=60)
+    workload_second_half(srv, r)
+    r.select(0)
+    restart_same(servers, srv, workdir, extra)
