@@ -21,7 +21,7 @@ import time
 
 import pytest
 
-from conftest import RawConn, cardinal_bin, parse_info, stop_and_clean
+from conftest import IS_REDIS, RawConn, cardinal_bin, parse_info, stop_and_clean
 from aof_util import (assert_same, client, encode, info, kill9, manifest_text, parse_commands,
                       read, snapshot, start, start_must_fail, wait_for, wait_rewrite_done)
 
@@ -601,3 +601,91 @@ def test_kill9_restart_holds_the_live_dataset_after_every_kind_of_write(servers,
     workload_second_half(srv, r)
     r.select(0)
     restart_same(servers, srv, workdir, extra)
+
+
+# ----------------------------------------------------------------------------- a cut MULTI/EXEC
+
+def command_ends(data):
+    ends, off = [], 0
+    for cmd in parse_commands(data):
+        off += len(encode(*cmd))
+        ends.append(off)
+    return ends
+
+
+def keys_by_db(r, dbs=(0, 3)):
+    out = {}
+    for db in dbs:
+        r.execute_command("SELECT", db)
+        out[db] = sorted(r.keys())
+    r.execute_command("SELECT", 0)
+    return out
+
+
+def test_aof_cut_anywhere_in_a_transaction_loads_the_data_before_it(servers, workdir, tmp_path):
+    """An incr file cut at every command boundary and inside every command of a MULTI/EXEC
+    (aof-load-truncated yes): what precedes the MULTI loads, none of the transaction unless the
+    EXEC is whole; the file is cut back, and writes after the restart load the time after.
+    Redis 7.0.15 cuts a file torn inside a transaction after its last whole command, leaving
+    the MULTI open: writes made after that restart are then reverted with the transaction at
+    the next load. That loss is not required here (only checked on cardinal)."""
+    srv = servers(workdir, AOF + ["--appendfsync", "always"])
+    c = RawConn(srv.port)
+    assert c.call("SET", "pre", "1") == b"+OK\r\n" and c.call("SELECT", "3") == b"+OK\r\n"
+    for cmd in (("MULTI",), ("SET", "a", "1"), ("INCR", "a"), ("SADD", "s", "x")):
+        c.call(*cmd)
+    assert c.call("EXEC") == b"*3\r\n+OK\r\n:2\r\n:1\r\n"
+    kill9(srv)
+    src = aofdir(workdir)
+    name = "appendonly.aof.1.incr.aof"
+    data = read(os.path.join(src, name))
+    assert parse_commands(data) == [
+        [b"SELECT", b"0"], [b"SET", b"pre", b"1"], [b"SELECT", b"3"], [b"MULTI"],
+        [b"SET", b"a", b"1"], [b"INCR", b"a"], [b"SADD", b"s", b"x"], [b"EXEC"]]
+    ends = command_ends(data)
+    multi_at, exec_end = ends[2], ends[7]
+    cuts = sorted(set(ends + [e - 3 for e in ends[1:]]))
+    for cut in cuts:
+        w = str(tmp_path / ("cut%d" % cut))
+        shutil.copytree(src, aofdir(w))
+        with open(os.path.join(aofdir(w), name), "r+b") as f:
+            f.truncate(cut)
+        s = servers(w, AOF)
+        r = client(s)
+        torn_in_multi = multi_at < cut < exec_end and cut not in ends
+        if cut >= exec_end:
+            want = {0: [b"pre"], 3: [b"a", b"s"]}
+            assert r.execute_command("SELECT", 3) and r.get("a") == b"2"
+            r.execute_command("SELECT", 0)
+        elif cut >= ends[1]:
+            want = {0: [b"pre"], 3: []}
+        else:
+            want = {0: [], 3: []}
+        assert keys_by_db(r) == want, cut
+        size = os.path.getsize(os.path.join(aofdir(w), name))
+        if cut >= exec_end or cut <= multi_at:
+            # A torn command is cut off; whole commands stay.
+            assert size == max([e for e in ends if e <= cut] + [0]), cut
+        elif not torn_in_multi or not IS_REDIS:
+            assert size == multi_at, cut   # an open MULTI at the end is reverted
+        r.execute_command("SELECT", 3)
+        r.set("post3", "1")
+        r.execute_command("SELECT", 0)
+        r.set("post", "1")
+        kill9(s)
+        if torn_in_multi and IS_REDIS:
+            continue
+        again = servers(w, AOF)
+        want[0] = sorted(want[0] + [b"post"])
+        want[3] = sorted(want[3] + [b"post3"])
+        assert keys_by_db(client(again)) == want, cut
+        kill9(again)
+    # With aof-load-truncated no, an open transaction at the end is an error, torn or not.
+    for cut in (ends[6], ends[6] - 3):
+        w = str(tmp_path / ("strict%d" % cut))
+        shutil.copytree(src, aofdir(w))
+        with open(os.path.join(aofdir(w), name), "r+b") as f:
+            f.truncate(cut)
+        status, _ = start_must_fail(cardinal_bin(), w, AOF + ["--aof-load-truncated", "no"])
+        assert status == 1
+        assert os.path.getsize(os.path.join(aofdir(w), name)) == cut   # left as it was
