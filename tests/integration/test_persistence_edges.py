@@ -689,3 +689,41 @@ def test_aof_cut_anywhere_in_a_transaction_loads_the_data_before_it(servers, wor
         status, _ = start_must_fail(cardinal_bin(), w, AOF + ["--aof-load-truncated", "no"])
         assert status == 1
         assert os.path.getsize(os.path.join(aofdir(w), name)) == cut   # left as it was
+
+
+# ----------------------------------------------------------------------------- rewrites under load
+
+@pytest.mark.parametrize("fsync", ["everysec", "always"])
+def test_rewrites_under_pipelined_writers_lose_and_double_nothing(servers, workdir, fsync):
+    """Three connections pipeline INCRs (each on its own counter, one also RPUSHes) while
+    rewrites of both forms run, back to back and overlapping the writes; each INCR's reply is
+    checked, so after the writers stop the counters must equal what was acknowledged, in the
+    live server and after a SIGKILL and restart."""
+    extra = AOF + ["--appendfsync", fsync]
+    srv = servers(workdir, extra)
+    r = client(srv)
+    fill_keys(r, 1000, prefix="bulk:")   # so each rewrite takes a while
+    writers = [Writer(srv.port, "c%d" % i, "list" if i == 0 else None) for i in range(3)]
+    for w in writers:
+        w.start()
+    c = RawConn(srv.port)
+    for round_ in range(4):
+        c.call("CONFIG", "SET", "aof-use-rdb-preamble", "yes" if round_ % 2 == 0 else "no")
+        assert c.call("CONFIG", "SET", "rdb-key-save-delay", "300") == b"+OK\r\n"
+        assert c.call("BGREWRITEAOF") == REWRITE_STARTED
+        c.call("CONFIG", "SET", "rdb-key-save-delay", "0")
+        before = [w.acked for w in writers]
+        i = wait_rewrite_done(r, round_ + 1, timeout=60)
+        assert i["aof_last_bgrewrite_status"] == "ok"
+        assert all(w.error is None for w in writers), [w.error for w in writers]
+        assert all(w.acked > b for w, b in zip(writers, before)), "no write during the rewrite"
+    for w in writers:
+        w.finish()
+    counts = [w.acked for w in writers]
+    assert [r.get("c%d" % i) for i in range(3)] == [b"%d" % n for n in counts]
+    again = restart_same(servers, srv, workdir, extra)
+    ra = client(again)
+    assert [ra.get("c%d" % i) for i in range(3)] == [b"%d" % n for n in counts]
+    assert ra.lrange("list", 0, -1) == [b"%d" % j for j in range(counts[0])]
+    assert sorted(n for n in listing(aofdir(workdir))) == [
+        "appendonly.aof.5.base.aof", "appendonly.aof.5.incr.aof", MANIFEST]
