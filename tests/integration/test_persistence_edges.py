@@ -727,3 +727,43 @@ def test_rewrites_under_pipelined_writers_lose_and_double_nothing(servers, workd
     assert ra.lrange("list", 0, -1) == [b"%d" % j for j in range(counts[0])]
     assert sorted(n for n in listing(aofdir(workdir))) == [
         "appendonly.aof.5.base.aof", "appendonly.aof.5.incr.aof", MANIFEST]
+
+
+# ----------------------------------------------------------------------------- a child that dies
+
+def children_of(pid):
+    out = []
+    for task in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, task)) as f:
+                out += [int(x) for x in f.read().split()]
+        except OSError:
+            pass
+    return out
+
+
+@pytest.mark.parametrize("aof", ["yes", "no"])
+def test_rewrite_child_killed_by_a_signal_leaves_no_temp_file(servers, workdir, aof):
+    srv = servers(workdir, ["--appendonly", aof])
+    r = client(srv)
+    fill_keys(r, 2000)
+    assert slow_child(srv, ["BGREWRITEAOF"], delay=5000) == REWRITE_STARTED
+    kids = wait_for(lambda: children_of(srv.proc.pid), 5, "the rewrite child")
+    assert len(kids) == 1
+    # It has begun writing its temp file: then it dies as if the OOM killer took it.
+    wait_for(lambda: temp_rewrite_files(workdir), 5, "the child's temp file")
+    os.kill(kids[0], signal.SIGKILL)
+    wait_for(lambda: info(r)["aof_rewrite_in_progress"] == "0", 10, "the parent to notice")
+    i = info(r)
+    assert i["aof_last_bgrewrite_status"] == "err"
+    assert i["aof_rewrites_consecutive_failures"] == "1"
+    r.set("after", "1")
+    # The next rewrite succeeds and clears the failure.
+    assert RawConn(srv.port).call("BGREWRITEAOF") == REWRITE_STARTED
+    i = wait_rewrite_done(r, 2, timeout=60)
+    assert i["aof_last_bgrewrite_status"] == "ok"
+    assert i["aof_rewrites_consecutive_failures"] == "0"
+    # The dead child's half-written file was removed when it was reaped.
+    wait_for(lambda: temp_rewrite_files(workdir) == [], 5, "the temp files to go")
+    if aof == "yes":
+        restart_same(servers, srv, workdir)
