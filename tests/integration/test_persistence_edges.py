@@ -767,3 +767,52 @@ def test_rewrite_child_killed_by_a_signal_leaves_no_temp_file(servers, workdir, 
     wait_for(lambda: temp_rewrite_files(workdir) == [], 5, "the temp files to go")
     if aof == "yes":
         restart_same(servers, srv, workdir)
+
+
+# ----------------------------------------------------------------------------- more interactions
+
+def test_appendonly_yes_inside_exec_forks_after_the_transaction(servers, workdir):
+    """Redis defers the first rewrite of a switch-on made inside EXEC to the cron, so its
+    snapshot never shows half a transaction."""
+    srv = servers(workdir)
+    c = RawConn(srv.port)
+    c.call("SET", "x", "0")
+    for cmd in (("MULTI",), ("INCR", "x"), ("CONFIG", "SET", "appendonly", "yes"),
+                ("INCR", "x"), ("SET", "y", "1"), ("INFO", "persistence")):
+        c.call(*cmd)
+    reply = c.call("EXEC")
+    assert reply.startswith(b"*5\r\n:1\r\n+OK\r\n:2\r\n+OK\r\n$")
+    i = parse_info(reply[reply.index(b"# Persistence"):])
+    r = client(srv)
+    wait_rewrite_done(r, 1)
+    assert c.call("INCR", "x") == b":3\r\n"
+    d = aofdir(workdir)
+    # The whole transaction is in the base: the incr file holds only the later write.
+    assert parse_commands(read(os.path.join(d, "appendonly.aof.1.incr.aof"))) == [
+        [b"SELECT", b"0"], [b"INCR", b"x"]]
+    restart_same(servers, srv, workdir)
+    assert (i["aof_enabled"], i["aof_rewrite_scheduled"], i["aof_rewrite_in_progress"]) == (
+        "1", "1", "0")
+
+
+def test_flushall_during_a_rewrite_lets_it_finish_and_replays_in_order(servers, workdir):
+    """FLUSHALL stops a BGSAVE child, not a rewrite: the new base holds the data as of the fork
+    and the incr file the FLUSHALL and what followed."""
+    srv = servers(workdir, AOF)
+    r = client(srv)
+    fill_keys(r, 2000)
+    assert slow_child(srv, ["BGREWRITEAOF"]) == REWRITE_STARTED
+    assert r.flushall() is True
+    assert info(r)["aof_rewrite_in_progress"] == "1"
+    r.set("after-flush", "1")
+    r.select(4)
+    r.rpush("l", "a")
+    assert r.swapdb(4, 0) is True
+    r.select(0)
+    i = wait_rewrite_done(r, 1, timeout=60)
+    assert i["aof_last_bgrewrite_status"] == "ok"
+    incr = os.path.join(aofdir(workdir), "appendonly.aof.2.incr.aof")
+    assert parse_commands(read(incr))[:2] == [[b"SELECT", b"0"], [b"FLUSHALL"]]
+    again = restart_same(servers, srv, workdir)
+    ra = client(again)
+    assert ra.dbsize() == 1 and ra.lrange("l", 0, -1) == [b"a"]
