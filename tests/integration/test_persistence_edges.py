@@ -816,3 +816,30 @@ def test_flushall_during_a_rewrite_lets_it_finish_and_replays_in_order(servers, 
     again = restart_same(servers, srv, workdir)
     ra = client(again)
     assert ra.dbsize() == 1 and ra.lrange("l", 0, -1) == [b"a"]
+
+
+def test_bgrewriteaof_with_the_aof_off_continues_the_directory_found_at_startup(servers, workdir):
+    """Redis reads the manifest at startup whatever appendonly says: a rewrite made with the
+    AOF off takes the next base number and retires the files of the earlier run."""
+    srv = servers(workdir, AOF)
+    r = client(srv)
+    r.set("a", "1")
+    assert RawConn(srv.port).call("BGREWRITEAOF") == REWRITE_STARTED
+    wait_rewrite_done(r, 1)
+    r.set("b", "1")
+    d = aofdir(workdir)
+    wait_for(lambda: listing(d) == ["appendonly.aof.2.base.rdb", "appendonly.aof.2.incr.aof",
+                                    MANIFEST], 10, "seq 2")
+    kill9(srv)
+    off = servers(workdir)
+    r = client(off)
+    assert r.dbsize() == 0   # the AOF is not read with appendonly no
+    r.set("c", "1")
+    assert RawConn(off.port).call("BGREWRITEAOF") == REWRITE_STARTED
+    wait_rewrite_done(r, 1)
+    wait_for(lambda: listing(d) == ["appendonly.aof.3.base.rdb", MANIFEST], 10,
+             "base 3 alone, the files of the earlier run removed")
+    assert manifest_text(d) == "file appendonly.aof.3.base.rdb seq 3 type b\n"
+    kill9(off)
+    again = servers(workdir, AOF)
+    assert client(again).keys() == [b"c"]
