@@ -843,3 +843,47 @@ def test_bgrewriteaof_with_the_aof_off_continues_the_directory_found_at_startup(
     kill9(off)
     again = servers(workdir, AOF)
     assert client(again).keys() == [b"c"]
+
+
+# ----------------------------------------------------------------------------- expiry during loading
+
+TTL_MS = 2000
+
+
+@pytest.mark.parametrize("base", ["none", "rdb-preamble", "commands"])
+def test_keys_written_before_their_ttl_ran_out_stay_dead_after_the_restart(servers, workdir,
+                                                                           base):
+    """Keys given a TTL and then changed by commands that keep it (INCR, APPEND, RPUSH, SADD,
+    HSET, SET KEEPTTL) while still alive, the server killed and restarted once the TTL has
+    passed: the keys must be gone. Redis expires nothing while it loads (and an AOF's RDB
+    preamble keeps keys already expired), so the replayed changes land on the old keys and
+    the TTL still applies; expiring them during the load would let the changes create new keys
+    without a TTL."""
+    extra = AOF + ["--aof-use-rdb-preamble", "no" if base == "commands" else "yes"]
+    srv = servers(workdir, extra)
+    c = RawConn(srv.port)
+    deadline = time.time() + TTL_MS / 1000
+    for cmd in (("SET", "cnt", "5", "PX", TTL_MS), ("SET", "s", "v", "PX", TTL_MS),
+                ("RPUSH", "l", "a"), ("PEXPIRE", "l", TTL_MS), ("SADD", "st", "a"),
+                ("PEXPIRE", "st", TTL_MS), ("HSET", "h", "f", "1"), ("PEXPIRE", "h", TTL_MS),
+                ("SET", "keep", "1", "PX", TTL_MS), ("SET", "persisted", "1", "PX", TTL_MS),
+                ("SET", "control", "1")):
+        assert not c.call(*cmd).startswith(b"-")
+    if base != "none":
+        assert c.call("BGREWRITEAOF") == REWRITE_STARTED
+        wait_rewrite_done(client(srv), 1)
+    # Changes that keep the TTL, all while the keys live (the replies say so).
+    assert c.call("INCR", "cnt") == b":6\r\n"
+    assert c.call("APPEND", "s", "x") == b":2\r\n"
+    assert c.call("RPUSH", "l", "b") == b":2\r\n"
+    assert c.call("SADD", "st", "b") == b":1\r\n"
+    assert c.call("HSET", "h", "g", "2") == b":1\r\n"
+    assert c.call("SET", "keep", "2", "KEEPTTL") == b"+OK\r\n"
+    assert c.call("PERSIST", "persisted") == b":1\r\n"   # this one loses its TTL: it stays
+    assert time.time() < deadline - 0.2, "too slow to test anything"
+    kill9(srv)
+    time.sleep(max(0.0, deadline + 0.3 - time.time()))
+    again = servers(workdir, extra)
+    r = client(again)
+    assert sorted(r.keys()) == [b"control", b"persisted"]
+    assert r.get("persisted") == b"1"
