@@ -887,3 +887,30 @@ def test_keys_written_before_their_ttl_ran_out_stay_dead_after_the_restart(serve
     r = client(again)
     assert sorted(r.keys()) == [b"control", b"persisted"]
     assert r.get("persisted") == b"1"
+
+
+# ----------------------------------------------------------------------------- logged forms
+
+def test_logged_forms_of_one_write_transactions_and_flagged_expiries(servers, workdir):
+    """Byte-level AOF compatibility (data replays the same either way): Redis 7.0 wraps a
+    transaction in MULTI/EXEC only when it propagates more than one command, keeps EXPIRE's
+    NX/XX/GT/LT flag on the PEXPIREAT it logs, and logs a BRPOPLPUSH served at once as
+    RPOPLPUSH."""
+    srv = servers(workdir, AOF)
+    c = RawConn(srv.port)
+    for cmd in (("MULTI",), ("SET", "one", "1"), ("GET", "one"), ("EXEC",)):
+        c.call(*cmd)
+    assert c.call("SET", "n", "1") == b"+OK\r\n"
+    assert c.call("EXPIRE", "n", "100", "NX") == b":1\r\n"
+    assert c.call("EXPIRE", "n", "50", "GT") == b":0\r\n"   # changes nothing: not logged
+    assert c.call("EXPIRE", "n", "200", "GT") == b":1\r\n"
+    assert c.call("RPUSH", "bl", "x") == b":1\r\n"
+    assert c.call("BRPOPLPUSH", "bl", "bl2", "1") == b"$1\r\nx\r\n"
+    path = os.path.join(aofdir(workdir), "appendonly.aof.1.incr.aof")
+    cmds = wait_for(lambda: (lambda cs: cs if len(cs) >= 7 else None)(
+        parse_commands(read(path))), 10, "the commands in the incr file")
+    assert [cmd[:2] if cmd[0] == b"PEXPIREAT" else cmd for cmd in cmds] == [
+        [b"SELECT", b"0"], [b"SET", b"one", b"1"], [b"SET", b"n", b"1"],
+        [b"PEXPIREAT", b"n"], [b"PEXPIREAT", b"n"], [b"RPUSH", b"bl", b"x"],
+        [b"RPOPLPUSH", b"bl", b"bl2"]]
+    assert cmds[3][3:] == [b"NX"] and cmds[4][3:] == [b"GT"]
