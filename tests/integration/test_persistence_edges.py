@@ -914,3 +914,21 @@ def test_logged_forms_of_one_write_transactions_and_flagged_expiries(servers, wo
         [b"PEXPIREAT", b"n"], [b"PEXPIREAT", b"n"], [b"RPUSH", b"bl", b"x"],
         [b"RPOPLPUSH", b"bl", b"bl2"]]
     assert cmds[3][3:] == [b"NX"] and cmds[4][3:] == [b"GT"]
+
+
+def test_info_after_loading_an_aof_with_a_preamble_and_a_tail(servers, workdir):
+    """Redis counts the keys of the RDB preamble in rdb_last_load_keys_loaded, and the
+    commands replayed from the incr files as changes not yet saved (they are not in any dump:
+    a save point can fire on them)."""
+    srv = servers(workdir, AOF)
+    r = client(srv)
+    fill_keys(r, 20)
+    assert RawConn(srv.port).call("BGREWRITEAOF") == REWRITE_STARTED
+    wait_rewrite_done(r, 1)
+    for i in range(5):
+        r.set("tail:%d" % i, i)
+    kill9(srv)
+    again = servers(workdir, AOF)
+    i = info(client(again))
+    assert (i["rdb_last_load_keys_loaded"], i["rdb_last_load_keys_expired"]) == ("20", "0")
+    assert i["rdb_changes_since_last_save"] == "5"
