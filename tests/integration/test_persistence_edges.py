@@ -775,8 +775,8 @@ def test_rewrite_child_killed_by_a_signal_leaves_no_temp_file(servers, workdir, 
     i = wait_rewrite_done(r, 2, timeout=60)
     assert i["aof_last_bgrewrite_status"] == "ok"
     assert i["aof_rewrites_consecutive_failures"] == "0"
-    # The dead child's half-written file was removed when it was reaped.
-    wait_for(lambda: temp_rewrite_files(workdir) == [], 5, "the temp files to go")
+    # The dead child's half-written file was removed when it was reaped (long ago by now).
+    wait_for(lambda: temp_rewrite_files(workdir) == [], 2, "the temp files to go")
     if aof == "yes":
         restart_same(servers, srv, workdir)
 
@@ -851,7 +851,7 @@ def test_bgrewriteaof_with_the_aof_off_continues_the_directory_found_at_startup(
     r.set("c", "1")
     assert RawConn(off.port).call("BGREWRITEAOF") == REWRITE_STARTED
     wait_rewrite_done(r, 1)
-    wait_for(lambda: listing(d) == ["appendonly.aof.3.base.rdb", MANIFEST], 5,
+    wait_for(lambda: listing(d) == ["appendonly.aof.3.base.rdb", MANIFEST], 3,
              "base 3 alone, the files of the earlier run removed")
     assert manifest_text(d) == "file appendonly.aof.3.base.rdb seq 3 type b\n"
     kill9(off)
