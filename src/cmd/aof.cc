@@ -87,7 +87,9 @@ void Aof::open_for_append(const std::string& name) {
 
 void Aof::command(int db, std::span<const std::string_view> argv) {
   // Switching on, the writes before the rewrite's fork are in its snapshot already.
-  if (state_ == State::kOff || (state_ == State::kWaitRewrite && !rewrite_running_)) return;
+  if (state_ == State::kOff || !file_.is_open() ||
+      (state_ == State::kWaitRewrite && !rewrite_running_))
+    return;
   std::string& out = file_.buffer();
   if (db != selected_db_) {
     std::string index = util::i64_to_string(db);
@@ -107,10 +109,9 @@ void Aof::flush() {
   int64_t start_us = util::monotonic_us();
   bool written = file_.write_buffered(sync);
   // LATENCY samples the write, fsync included under always, as Redis's aof-write events do.
-  server_.latency.add_if_needed(sync ? "aof-fsync-always" : "aof-write",
-                                (util::monotonic_us() - start_us) / 1000,
-                                server_.settings().latency_monitor_threshold,
-                                server_.clock.now_ms() / 1000);
+  server_.latency.add_if_needed(
+      sync ? "aof-fsync-always" : "aof-write", (util::monotonic_us() - start_us) / 1000,
+      server_.settings().latency_monitor_threshold, server_.clock.now_ms() / 1000);
   if (written) {
     if (write_failed_) log(true, "AOF write error looks solved, Redis can write again.");
     write_failed_ = false;
@@ -180,8 +181,12 @@ void Aof::load_file(const std::string& name, bool last) {
   if (persist::aof_has_rdb_preamble(data)) {
     log(false, "Reading RDB base file on AOF loading...");
     persist::RdbLoadOptions o = snapshot_load_options(server_);
+    o.now_ms = INT64_MIN;  // as Redis: a preamble keeps keys already dead; they expire later
     persist::RdbLoadResult r = persist::rdb_load(data, server_.keyspace, o);
     offset = r.consumed;
+    Persistence::Stats& stats = server_.persistence.mutable_stats();
+    stats.rdb_last_load_keys_loaded = r.keys_loaded;
+    stats.rdb_last_load_keys_expired = r.expired_skipped;
     log(false, "Reading the remaining AOF tail...");
   }
   LoadingSession session;
@@ -198,8 +203,7 @@ void Aof::load_file(const std::string& name, bool last) {
         size_t argc = argv.size();
         if (arity >= 0 ? argc != static_cast<size_t>(arity) : argc < static_cast<size_t>(-arity)) {
           throw persist::AofError("Bad file format reading the append only file " + name +
-                                  ": wrong number of arguments for '" + std::string(argv[0]) +
-                                  "'");
+                                  ": wrong number of arguments for '" + std::string(argv[0]) + "'");
         }
         if (equals_nocase(argv[0], "multi")) multi_at = offset + at;
         execute(server_, session, argv);
@@ -260,6 +264,17 @@ void Aof::load_at_startup() {
   if (found) {
     manifest_ = *found;
     std::vector<std::string> files = persist::files_to_load(manifest_);
+    struct Loading {
+      ServerState& s;
+      explicit Loading(ServerState& st) : s(st) {
+        s.loading = true;
+        s.keyspace.pause_expiry(true);
+      }
+      ~Loading() {
+        s.loading = false;
+        s.keyspace.pause_expiry(false);
+      }
+    } loading{server_};
     for (size_t i = 0; i < files.size(); ++i) load_file(files[i], i + 1 == files.size());
     for (size_t i = 0; i < files.size(); ++i) {
       // The last incr is reopened for appending below; its size is the file's own.
@@ -298,11 +313,20 @@ void Aof::load_at_startup() {
   rewrite_base_size_ = found ? loaded_base_size : current_size();
   state_ = State::kOn;
   server_.set_propagation(this);
-  // Replaying is not serving: no changes to save, no calls to count.
-  server_.dirty = 0;
+  // Replaying is not serving: no calls to count. The replayed changes stay unsaved, as in Redis.
   server_.stats = {};
   server_.error_counts.clear();
   server_.commands.reset_stats();
+}
+
+void Aof::read_manifest_at_startup() {
+  struct stat st {};
+  if (::stat(dir().c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;  // nothing to continue
+  std::optional<persist::AofManifest> m =
+      persist::read_aof_manifest(dir(), server_.settings().appendfilename);
+  if (!m) return;
+  manifest_ = *m;
+  delete_history();
 }
 
 void Aof::delete_history() {

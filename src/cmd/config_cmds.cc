@@ -37,7 +37,7 @@ void config_set(CommandContext& ctx) {
   std::string err = config.set(pairs, protected_configs_allowed(ctx));
   if (!err.empty()) return ctx.error("ERR " + err);
   if (ctx.server.settings().appendonly != aof_before) {
-    std::string why = ctx.server.persistence.set_appendonly(!aof_before);
+    std::string why = ctx.server.persistence.set_appendonly(!aof_before, ctx.session.in_exec());
     if (!why.empty()) {
       ctx.server.config.mutable_settings().appendonly = aof_before;
       return ctx.error("ERR CONFIG SET failed (possibly related to argument 'appendonly') - " +

@@ -38,13 +38,17 @@ bool arity_ok(const CommandSpec& spec, size_t argc) {
 }
 
 // Passes a command that changed the dataset on (propagation.h): its own arguments or the
-// rewrite it asked for, after a MULTI when it is the first write of an EXEC.
+// rewrite it asked for. Inside EXEC it is held until the transaction ends (exec()).
 void propagate(ServerState& server, Session& session, int db, const CommandContext& ctx) {
   PropagationSink& sink = *server.propagation;
-  if (session.in_exec() && !session.transaction->propagated_multi) {
-    static constexpr std::string_view kMulti[] = {"MULTI"};
-    sink.command(db, kMulti);
-    session.transaction->propagated_multi = true;
+  if (session.in_exec()) {
+    auto& held = session.transaction->propagated;
+    if (ctx.rewritten.empty()) {
+      held.emplace_back(db, std::vector<std::string>(ctx.args.begin(), ctx.args.end()));
+    } else {
+      for (const std::vector<std::string>& command : ctx.rewritten) held.emplace_back(db, command);
+    }
+    return;
   }
   if (ctx.rewritten.empty()) return sink.command(db, ctx.args);
   std::vector<std::string_view> views;

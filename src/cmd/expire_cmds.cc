@@ -65,15 +65,23 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
   // No expiry counts as an infinite one: GT can never beat it, LT always does.
   if (f.gt && (current == kNoExpire || when <= current)) return ctx.reply.integer(0);
   if (f.lt && current != kNoExpire && when >= current) return ctx.reply.integer(0);
-  if (when <= ctx.now_ms()) {
+  // While the AOF replays, a past time still sets the TTL (the key expires once serving
+  // starts), as Redis: a later command in the file may need the key.
+  if (when <= ctx.now_ms() && !ctx.server.loading) {
     ctx.db().remove(ctx.arg(1));
     ctx.changed(ctx.arg(1), config::kEventGeneric, "del");
     if (ctx.propagating()) ctx.propagate_as({"DEL", ctx.arg(1)});
   } else {
     ctx.db().set_expire(*e, when);
     ctx.changed(ctx.arg(1), config::kEventGeneric, "expire");
-    // Every form replays as an absolute time; its condition (NX, GT, ...) already held.
-    if (ctx.propagating()) ctx.propagate_as({"PEXPIREAT", ctx.arg(1), util::i64_to_string(when)});
+    // Every form replays as an absolute time, with its condition (NX, GT, ...) kept, as Redis
+    // logs it.
+    if (ctx.propagating()) {
+      std::vector<std::string> argv = {"PEXPIREAT", std::string(ctx.arg(1)),
+                                       util::i64_to_string(when)};
+      for (size_t i = 3; i < ctx.argc(); ++i) argv.emplace_back(ctx.arg(i));
+      ctx.propagate_as(std::move(argv));
+    }
   }
   ctx.reply.integer(1);
 }

@@ -134,10 +134,16 @@ bool move_and_reply(CommandContext& ctx, std::string_view src_key, ds::QuickList
   ctx.changed(dst_key, config::kEventList, push_event(to));
   ctx.reply.bulk(value);
   list_elements_removed(ctx, src_key, src, pop_event(from));
-  // BLMOVE and BRPOPLPUSH replay as LMOVE (LMOVE and RPOPLPUSH do the same).
-  if (ctx.propagating())
-    ctx.propagate_as({"LMOVE", src_key, dst_key, from == ListEnd::Left ? "LEFT" : "RIGHT",
-                      to == ListEnd::Left ? "LEFT" : "RIGHT"});
+  // The blocking forms replay as their plain ones, as Redis logs them: BRPOPLPUSH as RPOPLPUSH,
+  // BLMOVE as LMOVE. LMOVE and RPOPLPUSH go as they are.
+  if (ctx.propagating()) {
+    if (ctx.spec.name == "brpoplpush") {
+      ctx.propagate_as({"RPOPLPUSH", src_key, dst_key});
+    } else if (ctx.spec.name == "blmove") {
+      ctx.propagate_as({"LMOVE", src_key, dst_key, from == ListEnd::Left ? "LEFT" : "RIGHT",
+                        to == ListEnd::Left ? "LEFT" : "RIGHT"});
+    }
+  }
   return true;
 }
 

@@ -142,7 +142,7 @@ bool Persistence::aof_rewrite_held_back(int64_t now_s) const {
   return now_s - last_rewrite_failure_s_ < minutes * 60;
 }
 
-std::string Persistence::set_appendonly(bool on) {
+std::string Persistence::set_appendonly(bool on, bool defer) {
   if (!on) {
     if (child_kind() == ChildKind::kAofRewrite) kill_child();
     aof_rewrite_scheduled_ = false;
@@ -150,13 +150,17 @@ std::string Persistence::set_appendonly(bool on) {
     return "";
   }
   if (aof_.state() != Aof::State::kOff) return "";
+  // A rewrite started with the AOF off covers no incr file: start over, as Redis does.
+  if (child_kind() == ChildKind::kAofRewrite) kill_child();
   try {
     aof_.switch_on();
   } catch (const std::exception& e) {
     log(true, e.what());
     return "Unable to turn on AOF. Check server logs.";
   }
-  if (child_active()) {
+  if (defer) {
+    aof_rewrite_scheduled_ = true;  // inside EXEC: the fork waits for the transaction to end
+  } else if (child_active()) {
     log(false,
         "AOF was enabled but there is already another background operation. An AOF "
         "background was scheduled to start when possible.");
@@ -225,6 +229,7 @@ void Persistence::on_child_exit(const util::ChildProcess::Exit& exit) {
     stats_.last_aof_cow_bytes = child_.progress().cow_bytes;
     stats_.last_rewrite_seconds = (now_ms - stats_.rewrite_started_ms) / 1000;
     bool killed = exit.by_signal && exit.status == SIGUSR1;
+    if (!exit.ok()) ::unlink(persist::aof_child_temp_rewrite_name(last_child_pid_).c_str());
     if (exit.by_signal) {
       log(true, "Background AOF rewrite terminated by signal " + std::to_string(exit.status));
     } else if (!exit.ok()) {
@@ -275,6 +280,8 @@ void Persistence::kill_child() {
   aof_.rewrite_done(false, pid);  // removes the finished temp file, if it got that far
   ds::RehashRegistry::instance().set_resize_avoided(false);
   child_kind_ = ChildKind::kNone;
+  // Switching on still needs its first base (say the shutdown that killed it then failed).
+  if (aof_.state() == Aof::State::kWaitRewrite) aof_rewrite_scheduled_ = true;
 }
 
 void Persistence::kill_rdb_child() {

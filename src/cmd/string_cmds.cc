@@ -175,7 +175,7 @@ void getex(CommandContext& ctx) {
   char scratch[21];
   ctx.reply.bulk(string_of(*e, scratch));
   if (expire_at) {
-    if (*expire_at <= ctx.now_ms()) {
+    if (*expire_at <= ctx.now_ms() && !ctx.server.loading) {  // see expire_generic
       ctx.db().remove(ctx.arg(1));
       ctx.changed(ctx.arg(1), config::kEventGeneric, "del");
       if (ctx.propagating()) ctx.propagate_as({"DEL", ctx.arg(1)});

@@ -70,9 +70,22 @@ void exec(CommandContext& ctx) {
     views.assign(command.begin(), command.end());
     execute(ctx.server, session, views);
   }
-  if (session.transaction->propagated_multi && ctx.server.propagation) {
-    static constexpr std::string_view kExec[] = {"EXEC"};
-    ctx.server.propagation->command(session.db, kExec);
+  const auto& held = session.transaction->propagated;
+  if (!held.empty() && ctx.server.propagation) {
+    PropagationSink& sink = *ctx.server.propagation;
+    const bool wrap = held.size() > 1;
+    if (wrap) {
+      static constexpr std::string_view kMulti[] = {"MULTI"};
+      sink.command(held.front().first, kMulti);
+    }
+    for (const auto& [db, command] : held) {
+      views.assign(command.begin(), command.end());
+      sink.command(db, views);
+    }
+    if (wrap) {
+      static constexpr std::string_view kExec[] = {"EXEC"};
+      sink.command(session.db, kExec);
+    }
   }
   end_transaction(ctx);
   if (ctx.server.blocking.has_ready()) ctx.server.blocking.serve_ready(ctx.server);

@@ -65,10 +65,15 @@ class Reader {
           db = static_cast<int>(n);
           continue;
         }
-        case rdb::kOpResizeDb:
-          length();
-          length();
+        case rdb::kOpResizeDb: {
+          uint64_t keys = length();
+          uint64_t expires = length();
+          // A hint from the file: capped so a corrupt count cannot make us allocate the world.
+          uint64_t left = remaining();
+          keyspace.db(db).reserve(static_cast<size_t>(std::min(keys, left)),
+                                  static_cast<size_t>(std::min(expires, left)));
           continue;
+        }
         case rdb::kOpAux:
           string(scratch_);
           string(scratch_);

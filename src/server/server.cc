@@ -90,6 +90,12 @@ bool load_data_from_disk(cmd::ServerState& state) {
     }
   }
   try {
+    state.persistence.aof().read_manifest_at_startup();
+  } catch (const std::exception& e) {
+    spdlog::critical("Fatal error reading the AOF manifest: {}. Exiting.", e.what());
+    return false;
+  }
+  try {
     std::optional<persist::RdbLoadResult> r = cmd::load_snapshot(state);
     if (!r) return true;
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
@@ -366,6 +372,15 @@ void Server::fatal(const std::string& text) {
 bool Server::shutdown(bool save, bool force) {
   if (stopping_) return true;
   spdlog::warn("User requested shutdown...");
+  // As Redis: the AOF being switched on has no base yet, so exiting now would lose the data.
+  if (state_.persistence.child_kind() == cmd::Persistence::ChildKind::kAofRewrite &&
+      state_.persistence.aof().state() == cmd::Aof::State::kWaitRewrite) {
+    if (!force) {
+      spdlog::warn("Writing initial AOF, can't exit.");
+      return false;
+    }
+    spdlog::warn("Writing initial AOF. Exit anyway.");
+  }
   state_.persistence.kill_child();
   state_.persistence.aof().flush_and_sync();
   if (save) {

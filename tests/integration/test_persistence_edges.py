@@ -11,8 +11,6 @@ Slow children come from rdb-key-save-delay (microseconds per key, read by the ch
 fork; the RDB preamble of a rewrite honours it as BGSAVE does), so a rewrite of 2000 keys with
 a delay of 1000 runs about 2 s; it is set back to 0 right after the fork.
 
-Tests marked cardinal_bug show a known cardinal bug: strict xfail on cardinal (the mark must
-go with the fix), plain tests on redis-server.
 """
 import os
 import random
@@ -35,12 +33,6 @@ MANIFEST = "appendonly.aof.manifest"
 STARTED = b"+Background saving started\r\n"
 REWRITE_STARTED = b"+Background append only file rewriting started\r\n"
 REWRITE_SCHEDULED = b"+Background append only file rewriting scheduled\r\n"
-
-
-def cardinal_bug(reason):
-    """A test that shows a known cardinal bug: expected to fail on cardinal until the fix lands
-    (strict: once it passes, the mark must go), and to pass on redis-server."""
-    return pytest.mark.xfail(not IS_REDIS, reason="cardinal bug: " + reason, strict=True)
 
 
 @pytest.fixture
@@ -144,7 +136,6 @@ def test_appendonly_yes_during_bgsave_waits_for_it_then_rewrites(servers, workdi
     assert ra.dbsize() == 2001
 
 
-@cardinal_bug("writes made during a rewrite started with the AOF off are replayed twice")
 def test_appendonly_yes_during_a_rewrite_with_the_aof_off_restarts_it(servers, workdir):
     """Redis kills a rewrite started with the AOF off (its child keeps no incr file for the
     writes made meanwhile) and forks a new one at once; nothing written meanwhile may be lost
@@ -247,7 +238,6 @@ def test_shutdown_during_a_rewrite_kills_it_and_the_aof_loads_intact(servers, wo
     assert_same(expected, snapshot(client(again), ALL_DBS))
 
 
-@cardinal_bug("SHUTDOWN/SIGTERM during the first rewrite of CONFIG SET appendonly yes exit")
 def test_shutdown_is_refused_while_the_first_base_of_a_switch_on_is_written(servers, workdir):
     """Redis 7.0: with the AOF switched on and its first rewrite still running, SHUTDOWN (and
     SIGTERM) would lose the dataset, so they fail; SHUTDOWN FORCE exits."""
@@ -753,7 +743,6 @@ def children_of(pid):
     return out
 
 
-@cardinal_bug("temp-rewriteaof-<pid>.aof of a rewrite child killed by a signal is left behind")
 @pytest.mark.parametrize("aof", ["yes", "no"])
 def test_rewrite_child_killed_by_a_signal_leaves_no_temp_file(servers, workdir, aof):
     srv = servers(workdir, ["--appendonly", aof])
@@ -783,7 +772,6 @@ def test_rewrite_child_killed_by_a_signal_leaves_no_temp_file(servers, workdir, 
 
 # ----------------------------------------------------------------------------- more interactions
 
-@cardinal_bug("CONFIG SET appendonly yes inside EXEC forks mid-transaction")
 def test_appendonly_yes_inside_exec_forks_after_the_transaction(servers, workdir):
     """Redis defers the first rewrite of a switch-on made inside EXEC to the cron, so its
     snapshot never shows half a transaction."""
@@ -831,7 +819,6 @@ def test_flushall_during_a_rewrite_lets_it_finish_and_replays_in_order(servers, 
     assert ra.dbsize() == 1 and ra.lrange("l", 0, -1) == [b"a"]
 
 
-@cardinal_bug("the manifest is not read at startup with appendonly no")
 def test_bgrewriteaof_with_the_aof_off_continues_the_directory_found_at_startup(servers, workdir):
     """Redis reads the manifest at startup whatever appendonly says: a rewrite made with the
     AOF off takes the next base number and retires the files of the earlier run."""
@@ -864,7 +851,6 @@ def test_bgrewriteaof_with_the_aof_off_continues_the_directory_found_at_startup(
 TTL_MS = 2000
 
 
-@cardinal_bug("keys expire while the AOF loads (and the preamble skips expired keys)")
 @pytest.mark.parametrize("base", ["none", "rdb-preamble", "commands"])
 def test_keys_written_before_their_ttl_ran_out_stay_dead_after_the_restart(servers, workdir,
                                                                            base):
@@ -906,7 +892,6 @@ def test_keys_written_before_their_ttl_ran_out_stay_dead_after_the_restart(serve
 
 # ----------------------------------------------------------------------------- logged forms
 
-@cardinal_bug("AOF forms of one-write EXEC, EXPIRE NX/GT, BRPOPLPUSH differ from Redis")
 def test_logged_forms_of_one_write_transactions_and_flagged_expiries(servers, workdir):
     """Byte-level AOF compatibility (data replays the same either way): Redis 7.0 wraps a
     transaction in MULTI/EXEC only when it propagates more than one command, keeps EXPIRE's
@@ -932,7 +917,6 @@ def test_logged_forms_of_one_write_transactions_and_flagged_expiries(servers, wo
     assert cmds[3][3:] == [b"NX"] and cmds[4][3:] == [b"GT"]
 
 
-@cardinal_bug("rdb_last_load_keys_loaded and rdb_changes_since_last_save after an AOF load")
 def test_info_after_loading_an_aof_with_a_preamble_and_a_tail(servers, workdir):
     """Redis counts the keys of the RDB preamble in rdb_last_load_keys_loaded, and the
     commands replayed from the incr files as changes not yet saved (they are not in any dump:

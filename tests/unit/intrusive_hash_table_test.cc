@@ -194,3 +194,32 @@ TEST_CASE("IntrusiveHashTable with resizes avoided grows only when overfull and 
   check_equal(t, oracle);
   t.clear();
 }
+
+TEST_CASE("IntrusiveHashTable reserve sizes an empty table at once and grows a full one later",
+          "[intrusive_hash_table]") {
+  Table t;
+  std::unordered_map<std::string, std::string> oracle;
+  t.reserve(1000);
+  const size_t buckets = t.bucket_count();
+  REQUIRE(buckets == 1024);
+  REQUIRE(!t.rehashing());
+  // Filling it up to the reserved count never resizes.
+  for (int i = 0; i < 1000; ++i) {
+    std::string key = "r" + std::to_string(i);
+    t.insert_new(Field::make({key, "v"}));
+    oracle[key] = "v";
+    REQUIRE(!t.rehashing());
+    REQUIRE(t.bucket_count() == buckets);
+  }
+  check_equal(t, oracle);
+  t.reserve(10);  // never shrinks
+  REQUIRE(t.bucket_count() == buckets);
+  t.reserve(5000);  // non-empty: an ordinary incremental resize, elements in both tables
+  REQUIRE(t.rehashing());
+  check_equal(t, oracle);
+  while (t.rehash(100)) {
+  }
+  REQUIRE(t.bucket_count() == 8192);
+  check_equal(t, oracle);
+  t.clear();
+}

@@ -36,6 +36,9 @@ class Aof final : public PropagationSink {
   // for appending and installs itself as the propagation sink. Throws (persist::AofError,
   // persist::RdbError) with the reason for the log; the server must not start then.
   void load_at_startup();
+  // Startup with appendonly no: the manifest is still read (a rewrite or switching on later
+  // continues its numbering) and its history files deleted, as Redis does. Throws on a bad one.
+  void read_manifest_at_startup();
 
   // PropagationSink: one write, buffered.
   void command(int db, std::span<const std::string_view> argv) override;

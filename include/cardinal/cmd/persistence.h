@@ -36,8 +36,9 @@ class Persistence {
   // (or `defer`, inside EXEC).
   RewriteStart bgrewriteaof(bool defer = false);
 
-  // CONFIG SET appendonly: "" or the reason it could not be switched on.
-  std::string set_appendonly(bool on);
+  // CONFIG SET appendonly: "" or the reason it could not be switched on. `defer` (inside EXEC):
+  // the rewrite starts from the cron.
+  std::string set_appendonly(bool on, bool defer = false);
 
   Aof& aof() { return aof_; }
   const Aof& aof() const { return aof_; }

@@ -91,6 +91,8 @@ class ServerState final : public resp::ErrorSink {
   uint64_t dirty = 0;
   uint64_t startup_allocated_bytes = 0;  // INFO used_memory_startup
   bool active_expire_enabled = true;
+  // The AOF is being replayed: nothing expires, past expiry times are kept (Aof::load_at_startup).
+  bool loading = false;
   // Commands are timed with one clock reading each: inside a batch (Connection::process_input
   // opens it with one reading), a command starts when the previous one ended, so its time
   // includes parsing it. 0 outside a batch: the dispatcher reads the clock itself.

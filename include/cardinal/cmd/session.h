@@ -28,10 +28,12 @@ struct Subscriptions {
 // MULTI's queue: each command copied when queued (the read buffer moves on), run by EXEC.
 struct Transaction {
   std::vector<std::vector<std::string>> queued;
-  bool aborted = false;           // a command was rejected while queuing: EXEC answers EXECABORT
-  bool has_writes = false;        // a write command is queued (MISCONF refuses the EXEC)
-  bool executing = false;         // EXEC is running the queue (CLIENT LIST still shows flag x)
-  bool propagated_multi = false;  // a write inside EXEC was propagated after a MULTI
+  bool aborted = false;     // a command was rejected while queuing: EXEC answers EXECABORT
+  bool has_writes = false;  // a write command is queued (MISCONF refuses the EXEC)
+  bool executing = false;   // EXEC is running the queue (CLIENT LIST still shows flag x)
+  // What EXEC's commands propagated, held until the queue has run: one command goes on alone,
+  // more are wrapped in MULTI ... EXEC, as Redis 7.0 does.
+  std::vector<std::pair<int, std::vector<std::string>>> propagated;
 };
 
 class Session {

@@ -35,6 +35,7 @@ class HashTable {
   bool rehashing() const { return table_.rehashing(); }
   size_t bucket_count() const { return table_.bucket_count(); }
   void swap(HashTable& other) noexcept { table_.swap(other.table_); }
+  void reserve(size_t n) { table_.reserve(n); }
 
   T* peek(std::string_view key) const { return value_of(table_.peek(key)); }
   T* find(std::string_view key) { return value_of(table_.find(key)); }

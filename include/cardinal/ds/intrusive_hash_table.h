@@ -64,6 +64,20 @@ class IntrusiveHashTable final : private Rehashable {
   }
 
   size_t size() const { return tables_[0].used + tables_[1].used; }
+
+  // Room for `n` elements without growing: an empty table takes its buckets at once (a loader
+  // that knows the count skips every resize on the way); a non-empty one starts an ordinary
+  // incremental resize when it is smaller. Never shrinks.
+  void reserve(size_t n) {
+    if (n == 0 || rehashing()) return;
+    size_t want = std::max(kInitialBuckets, std::bit_ceil(n));
+    if (want <= tables_[0].buckets.size()) return;
+    if (tables_[0].used == 0) {
+      tables_[0].buckets.reset(want);
+      return;
+    }
+    start_resize(want);
+  }
   bool empty() const { return size() == 0; }
   bool rehashing() const { return rehash_index_ >= 0; }
   size_t bucket_count() const { return tables_[0].buckets.size() + tables_[1].buckets.size(); }

@@ -140,6 +140,11 @@ class Database {
   int64_t expire_of(const DbEntry& entry) const;
 
   size_t size() const { return main_.size(); }
+  // Room for `keys` keys, `expires` of them with a TTL (the RDB loader's RESIZEDB hint).
+  void reserve(size_t keys, size_t expires) {
+    main_.reserve(keys);
+    expires_.reserve(expires);
+  }
   size_t expires_count() const { return expires_.size(); }
   // Mean remaining TTL over a sample of the expiry index, in ms (INFO keyspace avg_ttl).
   int64_t average_ttl_ms() const;
@@ -158,8 +163,11 @@ class Database {
   const DbEntry* random_entry(std::mt19937_64& rng);
 
   bool is_expired(const DbEntry& e) const {
-    return e.has_expire() && clock_->now_ms() > expire_of(e);
+    return e.has_expire() && !expiry_paused_ && clock_->now_ms() > expire_of(e);
   }
+  // While an AOF replays, keys do not expire on access: a command logged before a key's TTL ran
+  // out must find the key as it did then (the key expires once serving starts), as in Redis.
+  void pause_expiry(bool paused) { expiry_paused_ = paused; }
 
   // Deletes expired keys found by walking the expiry index from a saved cursor, until the
   // sampled keys are mostly alive or the deadline (monotonic us) passes. Returns keys deleted.
@@ -193,6 +201,7 @@ class Database {
   }
 
   friend class Keyspace;  // installs the observer
+  bool expiry_paused_ = false;
   const util::Clock* clock_;
   KeyspaceStats* stats_;
   KeyObserver* observer_ = nullptr;
@@ -218,6 +227,10 @@ class Keyspace {
     for (Database& d : dbs_) d.observer_ = observer;
   }
   void flush_all();
+  // Database::pause_expiry on every database.
+  void pause_expiry(bool paused) {
+    for (Database& d : dbs_) d.pause_expiry(paused);
+  }
   size_t total_keys() const;
 
   KeyspaceStats& stats() { return stats_; }
