@@ -65,8 +65,9 @@ COPY docker/entrypoint.sh /usr/local/bin/cardinal-entrypoint
 COPY docker/healthcheck.sh /usr/local/bin/cardinal-healthcheck
 
 # The working directory is the server's default 'dir': the RDB dump (dump.rdb) is loaded from
-# /data at startup and written there by SAVE and, with the default save points, when the
-# container stops (docker stop sends SIGTERM). Mount a volume to keep it across containers.
+# /data at startup and written there by SAVE, BGSAVE, the default save points and when the
+# container stops (docker stop sends SIGTERM); with --appendonly yes the AOF directory
+# (/data/appendonlydir) is kept there instead. Mount a volume to keep them across containers.
 WORKDIR /data
 VOLUME /data
 USER cardinal

@@ -75,7 +75,8 @@ bench:
 # The container image (Dockerfile) built with buildah and smoke-tested with podman and redis-cli
 # (PING, SET/GET/DEL) by the shared container-test.sh, which needs root and installs buildah,
 # podman, runc, debootstrap and redis-tools the first time. Two runs, each building the image:
-# the image's defaults, then a password (--requirepass, redis-cli authenticating). The container
+# the image's defaults, then a password (--requirepass, redis-cli authenticating) with the AOF on
+# (the non-root user writes /data/appendonlydir). The container
 # shares the host network, so CONTAINER_PORT must be free here. The previous image is removed
 # before each build, so repeated runs leave one image behind, not one per run.
 CONTAINER_TEST ?= $(firstword $(wildcard /work/shared/tools/container-test.sh $(abspath ../shared/tools/container-test.sh)))
@@ -91,7 +92,7 @@ container-test:
 	  echo "container-test.sh not found (looked in /work/shared/tools and ../shared/tools);" \
 	       "set CONTAINER_TEST=/path/to/container-test.sh" >&2; exit 1; fi
 	$(call container_run,,)
-	$(call container_run,REDISCLI_AUTH=$(CONTAINER_PASSWORD),--requirepass $(CONTAINER_PASSWORD))
+	$(call container_run,REDISCLI_AUTH=$(CONTAINER_PASSWORD),--requirepass $(CONTAINER_PASSWORD) --appendonly yes)
 
 clean:
 	rm -rf build
