@@ -34,7 +34,8 @@ int64_t wall_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-// Polls until the child ends (or 5 s pass: nullopt, and the child is killed).
+// Polls until the child ends (or 5 s pass: nullopt, and the child is killed with SIGKILL,
+// which nothing can ignore, so a broken test fails instead of hanging).
 std::optional<ChildProcess::Exit> wait_exit(ChildProcess& child, int* polls = nullptr) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -42,6 +43,7 @@ std::optional<ChildProcess::Exit> wait_exit(ChildProcess& child, int* polls = nu
     if (auto e = child.poll()) return e;
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
+  ::kill(child.pid(), SIGKILL);
   child.kill_and_wait();
   return std::nullopt;
 }
