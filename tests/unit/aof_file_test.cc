@@ -69,6 +69,12 @@ std::vector<Command> parse_all(std::string_view bytes, persist::AofParseResult& 
   return out;
 }
 
+size_t open_fds() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n;
+}
+
 bool wait_until(const std::function<bool()>& done) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (!done()) {
@@ -229,6 +235,25 @@ TEST_CASE("AofFile opens, appends, truncates and follows renames", "[aof_file]")
   CHECK(f.path() == dir / "d.aof");
 }
 
+TEST_CASE("AofFile holds one descriptor at a time", "[aof_file]") {
+  TempDir dir;
+  const size_t baseline = open_fds();
+  {
+    AofFile f;
+    for (const char* name : {"a.aof", "b.aof", "c.aof", "a.aof"}) {
+      f.open(dir / name);
+      CHECK(open_fds() == baseline + 1);  // the previous file was closed
+    }
+    f.open(dir / "c.aof", true);
+    CHECK(open_fds() == baseline + 1);
+    f.close();
+    CHECK(open_fds() == baseline);
+    f.open(dir / "b.aof");
+    CHECK(open_fds() == baseline + 1);
+  }
+  CHECK(open_fds() == baseline);  // the destructor closes it
+}
+
 TEST_CASE("AofFile fsyncs on its worker thread", "[aof_file]") {
   TempDir dir;
   const std::string path = dir / "bg.aof";
@@ -260,9 +285,14 @@ TEST_CASE("AofFile fsyncs on its worker thread", "[aof_file]") {
   CHECK(f.unsynced() == 0);
   CHECK(wait_until([&] { return !f.background_fsync_running(); }));
   CHECK(f.background_fsync_errno() == 0);
-  f.close();  // waits for any job still running
+  // close() waits for a job still running (a large write makes it likely to be).
+  f.buffer() += encode({"SET", "big", std::string(4 << 20, 'b')});
+  REQUIRE(f.write_buffered(false));
+  f.fsync_in_background();
+  f.close();
   CHECK_FALSE(f.background_fsync_running());
-  CHECK(read_file(path).size() == 20 * cmd.size());
+  CHECK(read_file(path).size() ==
+        20 * cmd.size() + encode({"SET", "big", std::string(4 << 20, 'b')}).size());
 }
 
 TEST_CASE("AofFile reports fsync failures inline and from the worker", "[aof_file]") {
