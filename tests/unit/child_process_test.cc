@@ -19,6 +19,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -74,11 +75,34 @@ TEST_CASE("child exit codes reach the parent", "[child_process]") {
   }
 }
 
+TEST_CASE("a body that throws ends the child, which never returns into the caller",
+          "[child_process]") {
+  const pid_t parent = ::getpid();
+  ChildProcess child;
+  bool started = false;
+  try {
+    started = child.start([](ChildProcess::Reporter& r) -> int {
+      r.message("before");
+      throw std::runtime_error("body failed");
+    });
+  } catch (const std::runtime_error&) {
+    // Only a child that escaped start() gets here: leave before it runs the rest of the tests.
+    if (::getpid() != parent) ::_exit(99);
+    throw;
+  }
+  REQUIRE(started);
+  auto e = wait_exit(child);
+  REQUIRE(e.has_value());
+  CHECK_FALSE(e->by_signal);
+  CHECK(e->status == 1);
+  CHECK(child.take_messages() == std::vector<std::string>{"before", "body failed"});
+}
+
 TEST_CASE("child progress and messages arrive in order", "[child_process]") {
   constexpr int kMessages = 150;  // 150 KiB: more than a pipe holds
-  // 5 KB of records, so one straddles the parent's 4 KiB reads. Few: each measures
-  // /proc/self/smaps_rollup, which takes milliseconds in an ASan process.
-  constexpr int kProgress = 200;
+  // Progress records ride between the messages, so some straddle the parent's 4 KiB reads.
+  // Few: each measures /proc/self/smaps_rollup, milliseconds in a large ASan process.
+  constexpr int kProgress = 40;
   const size_t max_len = 1024;
   int64_t before = wall_ms();
   ChildProcess child;
@@ -88,7 +112,7 @@ TEST_CASE("child progress and messages arrive in order", "[child_process]") {
     r.message(std::string("bin\0\xff\r\n", 7));
     for (int i = 0; i < kMessages; ++i) {
       r.message(numbered(i, max_len));
-      if (i % 50 == 0) r.progress(static_cast<uint64_t>(i));
+      if (i % 10 == 0) r.progress(static_cast<uint64_t>(i));
     }
     r.message(std::string(max_len + 500, 'L'));  // over the limit: cut to max_len
     for (int i = 0; i < kProgress; ++i) r.progress(1000 + static_cast<uint64_t>(i));
