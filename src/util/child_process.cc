@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 
 namespace cardinal::util {
 
@@ -100,7 +101,16 @@ bool ChildProcess::start(const std::function<int(Reporter&)>& body) {
     ::close_range(static_cast<unsigned>(out + 1), ~0U, 0);
     for (int sig : {SIGUSR1, SIGTERM, SIGINT}) ::signal(sig, SIG_DFL);
     Reporter reporter(out);
-    int code = body(reporter);
+    // An exception must not unwind into the caller's frames: the child would carry on as a
+    // second copy of the server.
+    int code = 1;
+    try {
+      code = body(reporter);
+    } catch (const std::exception& e) {
+      reporter.message(e.what());
+    } catch (...) {
+      reporter.message("unknown exception in the child");
+    }
     ::_exit(code);
   }
   fork_usec_ = std::chrono::duration_cast<std::chrono::microseconds>(

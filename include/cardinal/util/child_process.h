@@ -51,7 +51,8 @@ class ChildProcess {
 
   // Forks. In the child every inherited descriptor above stderr except the pipe is closed (so
   // sockets close when the parent closes them and the listening port is not held), `body` runs
-  // and its return value is the exit code. False (errno set) when the fork failed.
+  // and its return value is the exit code; a body that throws exits with 1, its what() sent as
+  // a message. False (errno set) when the fork failed.
   bool start(const std::function<int(Reporter&)>& body);
 
   bool running() const { return pid_ > 0; }
