@@ -31,7 +31,9 @@ void write_all(int fd, const char* data, size_t n) {
   while (n > 0) {
     ssize_t w = ::write(fd, data, n);
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return;  // the parent is gone or the pipe is full: progress is best effort
+    // A full pipe blocks the child until the parent reads (the cron polls every tick); an error
+    // means the parent is gone, and then nobody needs the report.
+    if (w <= 0) return;
     data += w;
     n -= static_cast<size_t>(w);
   }
