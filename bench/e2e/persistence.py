@@ -71,10 +71,14 @@ class DataSet:
                                 args.append(b"elem%d" % j)
                         f.write(resp(cmd, key, *args))
 
-    def overwrite_resp(self, path, fraction, seed):
-        """SETs of a new value of the same length on `fraction` of the string keys."""
-        rng = random.Random(seed)
-        picked = rng.sample(range(self.strings), int(self.strings * fraction))
+    def overwrite_resp(self, path, fraction, pattern, seed=11):
+        """SETs of a new value of the same length on `fraction` of the string keys: a random
+        sample, or the first ones loaded (pattern "first")."""
+        count = int(self.strings * fraction)
+        if pattern == "first":
+            picked = range(count)
+        else:
+            picked = random.Random(seed).sample(range(self.strings), count)
         with open(path, "wb") as f:
             for i in picked:
                 f.write(resp(b"SET", b"s:%09d" % i, b"VALUE-%010d" % i))
@@ -217,9 +221,18 @@ def memory_of(port):
         c.close()
 
 
+def peak_rss(pid):
+    """VmHWM of /proc/PID/status in bytes: the most resident memory the process has had."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def load_from(binary, files_dir, aof, data, what):
     """Starts binary on a copy of files_dir (a dump.rdb, or an appendonlydir with aof=True);
-    (seconds to PONG, used_memory, RSS) after checking it holds the data set."""
+    (seconds to PONG, used_memory, RSS, peak RSS) after checking it holds the data set."""
     srv = BenchServer(binary, ["--appendonly", "yes"] if aof else [])
     try:
         for name in os.listdir(files_dir):
@@ -229,9 +242,10 @@ def load_from(binary, files_dir, aof, data, what):
             else:
                 shutil.copy(src, srv.workdir)
         took = timed_start(srv)
+        peak = peak_rss(srv.proc.pid)  # before the checks below allocate anything
         data.verify(srv.port, what)
         used, rss = memory_of(srv.port)
-        return took, used, rss
+        return took, used, rss, peak
     finally:
         srv.stop()
         shutil.rmtree(srv.workdir, ignore_errors=True)
@@ -269,6 +283,8 @@ def main():
     p.add_argument("--cow-delay", type=int, default=1,
                    help="rdb-key-save-delay (us per key) of the copy-on-write experiment; 0 skips it")
     p.add_argument("--cow-fraction", type=float, default=0.1)
+    p.add_argument("--cow-patterns", default="random,first",
+                   help="which string keys are overwritten: a random sample, the first loaded, or both")
     opts = p.parse_args()
 
     data = DataSet(opts.keys, opts.collections, opts.collection_size, opts.big, opts.big_size)
@@ -327,9 +343,10 @@ def main():
 
         # The copy-on-write experiment runs on the loaded servers, after the saves above.
         cow_rows = []
-        if opts.cow_delay:
+        patterns = [x for x in opts.cow_patterns.split(",") if x] if opts.cow_delay else []
+        for pattern in patterns:
             overwrite = os.path.join(scratch, "overwrite.resp")
-            n_over = data.overwrite_resp(overwrite, opts.cow_fraction, seed=11)
+            n_over = data.overwrite_resp(overwrite, opts.cow_fraction, pattern)
             for name, srv in servers.items():
                 c = Conn(srv.port)
                 try:
@@ -346,7 +363,7 @@ def main():
                     if fields["rdb_last_bgsave_status"] != "ok":
                         raise RuntimeError(f"{name}: slowed BGSAVE failed")
                     data.verify(srv.port, f"{name} after the overwrite", overwritten=True)
-                    cow_rows.append((name, took, wrote, int(fields["rdb_last_cow_size"]), n_over))
+                    cow_rows.append((pattern, name, took, wrote, int(fields["rdb_last_cow_size"]), n_over))
                 finally:
                     c.close()
 
@@ -365,11 +382,12 @@ def main():
             for key, kind, cross, what in loads:
                 for name, binary in binaries.items():
                     source = other[name] if cross else name
-                    took, used, rss = load_from(binary, files[source][kind], kind != "rdb", data,
+                    took, used, rss, peak = load_from(binary, files[source][kind], kind != "rdb", data,
                                                 f"{name} loading {source}'s {kind}")
                     rec(name, f"load_{key}", took)
                     rec(name, f"load_{key}_used", used)
                     rec(name, f"load_{key}_rss", rss)
+                    rec(name, f"load_{key}_peak", peak)
             print(f"round {r + 1}: loads done", flush=True)
 
         a, b = res["cardinal"], res["redis"]
@@ -384,6 +402,7 @@ def main():
         t.add("restart from own dump.rdb (start to PONG)", "lower", a["load_rdb"], b["load_rdb"], "ms", 1e-3)
         t.add("used_memory after that load", "lower", a["load_rdb_used"], b["load_rdb_used"], "MB", MB, 1)
         t.add("RSS after that load", "lower", a["load_rdb_rss"], b["load_rdb_rss"], "MB", MB, 1)
+        t.add("peak RSS during that load (VmHWM)", "lower", a["load_rdb_peak"], b["load_rdb_peak"], "MB", MB, 1)
         t.add("restart from the other's dump.rdb", "lower", a["load_xrdb"], b["load_xrdb"], "ms", 1e-3)
         t.add("RSS after loading the other's dump", "lower", a["load_xrdb_rss"], b["load_xrdb_rss"], "MB", MB, 1)
         for key, label in (("aofrdb", "RDB preamble"), ("aofcmd", "no preamble")):
@@ -394,6 +413,8 @@ def main():
             t.add(f"aof_last_cow_size ({label})", "lower", a[f"{key}_cow"], b[f"{key}_cow"], "MB", MB, 1)
             t.add(f"restart from own AOF dir ({label})", "lower", a[f"load_{key}"], b[f"load_{key}"], "ms", 1e-3)
             t.add(f"RSS after that load ({label})", "lower", a[f"load_{key}_rss"], b[f"load_{key}_rss"], "MB", MB, 1)
+            t.add(f"peak RSS during that load ({label})", "lower", a[f"load_{key}_peak"], b[f"load_{key}_peak"],
+                  "MB", MB, 1)
         t.add("restart from the other's AOF dir (no preamble)", "lower", a["load_xaofcmd"], b["load_xaofcmd"], "ms", 1e-3)
         print()
         print(f"medians of {opts.rounds} interleaved rounds; every load checked (DBSIZE and a sample of every type)")
@@ -402,17 +423,18 @@ def main():
         if cow_rows:
             print()
             print(f"copy-on-write: BGSAVE with rdb-key-save-delay {opts.cow_delay} us while "
-                  f"{cow_rows[0][4]:,} string keys ({opts.cow_fraction:.0%}) are overwritten "
+                  f"{cow_rows[0][5]:,} string keys ({opts.cow_fraction:.0%}) are overwritten "
                   f"(same value length) from 0.2 s after BGSAVE; one run each")
             print()
-            print("| server | BGSAVE wall time | overwrite took | rdb_last_cow_size | of RSS before |")
-            print("|---|---|---|---|---|")
-            for name, took, wrote, cow, _ in cow_rows:
-                print(f"| {name} | {took:.1f} s | {wrote:.2f} s | {cow / MB:,.1f} MB | "
-                      f"{cow / median(res[name]['rss']):.0%} |")
-            ca = [r for r in cow_rows if r[0] == "cardinal"][0][3]
-            cb = [r for r in cow_rows if r[0] == "redis"][0][3]
-            print(f"| cardinal/redis (lower is better) | | | {ca / cb:.2f} | |")
+            print("| keys overwritten | server | BGSAVE wall time | overwrite took | rdb_last_cow_size | of RSS before |")
+            print("|---|---|---|---|---|---|")
+            for pattern in patterns:
+                rows = {r[1]: r for r in cow_rows if r[0] == pattern}
+                for _, name, took, wrote, cow, _ in rows.values():
+                    print(f"| {pattern} | {name} | {took:.1f} s | {wrote:.2f} s | {cow / MB:,.1f} MB | "
+                          f"{cow / median(res[name]['rss']):.0%} |")
+                print(f"| {pattern} | cardinal/redis (lower is better) | | | "
+                      f"{rows['cardinal'][4] / rows['redis'][4]:.2f} | |")
     finally:
         for srv in servers.values():
             srv.stop()
