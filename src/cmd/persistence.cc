@@ -46,11 +46,7 @@ class ChildReporting final : public persist::RdbProgress {
 
   void key_written() override {
     ++keys_;
-    if (key_delay_ > 0) {
-      std::this_thread::sleep_for(std::chrono::microseconds(key_delay_));
-    } else if (key_delay_ < 0) {
-      std::this_thread::sleep_for(std::chrono::nanoseconds(-key_delay_));
-    }
+    apply_key_save_delay(key_delay_, keys_);
     if (key_delay_ == 0 && keys_ % 1024 != 0) return;  // the clock costs more than a key
     int64_t now = steady_ms();
     if (now - last_report_ms_ >= kReportEveryMs) {

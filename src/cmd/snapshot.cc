@@ -8,19 +8,25 @@
 
 namespace cardinal::cmd {
 
+void apply_key_save_delay(int64_t delay, uint64_t keys_written) {
+  if (delay > 0) {
+    std::this_thread::sleep_for(std::chrono::microseconds(delay));
+  } else if (delay < 0 && keys_written % static_cast<uint64_t>(-delay) == 0) {
+    std::this_thread::sleep_for(std::chrono::microseconds(1));
+  }
+}
+
 namespace {
 
 // rdb-key-save-delay applies to every save, the foreground ones too (a test aid).
 class KeyDelay final : public persist::RdbProgress {
  public:
   explicit KeyDelay(int64_t delay) : delay_(delay) {}
-  void key_written() override {
-    if (delay_ > 0) std::this_thread::sleep_for(std::chrono::microseconds(delay_));
-    if (delay_ < 0) std::this_thread::sleep_for(std::chrono::nanoseconds(-delay_));
-  }
+  void key_written() override { apply_key_save_delay(delay_, ++keys_); }
 
  private:
   int64_t delay_;
+  uint64_t keys_ = 0;
 };
 
 }  // namespace

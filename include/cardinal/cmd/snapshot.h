@@ -17,6 +17,10 @@ std::string snapshot_path(const ServerState& s);
 // `save` has at least one save point: SHUTDOWN and FLUSHALL then write the dump.
 bool save_points_configured(const config::Settings& s);
 
+// rdb-key-save-delay after a key, as Redis reads it: n > 0 sleeps n µs after every key, n < 0
+// sleeps 1 µs after every |n|th key.
+void apply_key_save_delay(int64_t delay, uint64_t keys_written);
+
 // Writes the dump; updates last_save_s. Throws persist::RdbError.
 void save_snapshot(ServerState& s);
 
