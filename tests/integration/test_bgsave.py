@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import time
 
 import pytest
@@ -686,3 +687,46 @@ def test_flushall_during_bgsave_with_save_points_writes_the_empty_dump(servers, 
     srv.proc.kill()
     srv.proc.wait()
     assert client(servers(workdir)).dbsize() == 0
+
+
+# ----------------------------------------------------------------------------- a full disk
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """A 512 KiB tmpfs (needs root with CAP_SYS_ADMIN, else the test is skipped)."""
+    mnt = tmp_path / "fs"
+    mnt.mkdir()
+    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here: " + res.stderr.strip())
+    yield str(mnt)
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_bgsave_on_a_full_disk_refuses_writes_and_recovers(servers, small_fs):
+    """A real ENOSPC in the child: the save fails, no temp file is left to fill the disk,
+    writes and PING get MISCONF while reads go on, and once the data fits again a save lifts
+    it. The server never stops."""
+    srv = servers(small_fs, ["--save", "3600 1"])
+    c = RawConn(srv.port)
+    r = redis.Redis(port=srv.port)
+    r.set("small", "v")
+    r.set("big", os.urandom(1 << 20))  # incompressible, twice the file system
+    assert c.call("BGSAVE") == STARTED
+    wait_bgsave_done(c)
+    assert info(c)["rdb_last_bgsave_status"] == "err"
+    assert not glob.glob(os.path.join(small_fs, "temp-*.rdb"))
+    assert c.error("SET", "x", "1") == MISCONF
+    assert c.error("PING") == MISCONF
+    assert r.get("small") == b"v"
+    # Make room (writes are refused, so lift the refusal first), then save again.
+    r.config_set("stop-writes-on-bgsave-error", "no")
+    assert r.delete("big") == 1
+    r.config_set("stop-writes-on-bgsave-error", "yes")
+    assert c.call("BGSAVE") == STARTED
+    wait_bgsave_done(c)
+    assert info(c)["rdb_last_bgsave_status"] == "ok"
+    assert c.call("SET", "x", "1") == b"+OK\r\n"
+    assert os.path.exists(os.path.join(small_fs, "dump.rdb"))
+    assert srv.proc.poll() is None
