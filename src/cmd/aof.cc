@@ -174,9 +174,9 @@ bool Aof::auto_rewrite_due() const {
 
 void Aof::load_file(const std::string& name, bool last) {
   const std::string path = in_dir(name);
-  std::optional<std::string> bytes = persist::read_whole_file(path, "AOF");
-  if (!bytes) throw persist::AofError("The AOF file " + name + " doesn't exist");
-  std::string_view data = *bytes;
+  std::optional<persist::MappedFile> file = persist::MappedFile::open(path, "AOF");
+  if (!file) throw persist::AofError("The AOF file " + name + " doesn't exist");
+  std::string_view data = file->bytes();
   size_t offset = 0;
   if (persist::aof_has_rdb_preamble(data)) {
     log(false, "Reading RDB base file on AOF loading...");
@@ -235,6 +235,7 @@ void Aof::load_file(const std::string& name, bool last) {
   }
   log(true, "!!! Warning: short read while loading the AOF file " + name + "!!!");
   log(true, "!!! Truncating the AOF " + name + " at offset " + std::to_string(*cut) + " !!!");
+  file.reset();  // no mapping may outlive the bytes it maps
   if (::truncate(path.c_str(), static_cast<off_t>(*cut)) != 0) {
     throw persist::AofError("Error truncating the AOF file " + name + ": " + std::strerror(errno));
   }

@@ -1,11 +1,13 @@
 #include "cardinal/persist/snapshot_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace cardinal::persist {
 
@@ -138,6 +140,42 @@ std::optional<std::string> read_whole_file(const std::string& path, std::string_
   return out;
 }
 
+std::optional<MappedFile> MappedFile::open(const std::string& path, std::string_view what) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    io_fail("failed opening the " + std::string(what) + " file", path);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) io_fail("failed reading the " + std::string(what) + " file", path);
+  if (S_ISDIR(st.st_mode)) {
+    errno = EISDIR;
+    io_fail("failed reading the " + std::string(what) + " file", path);
+  }
+  if (!S_ISREG(st.st_mode) || st.st_size == 0) return MappedFile(nullptr, 0);
+  size_t size = static_cast<size_t>(st.st_size);
+  void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+  if (data == MAP_FAILED) io_fail("failed mapping the " + std::string(what) + " file", path);
+  ::madvise(data, size, MADV_SEQUENTIAL);  // read once, front to back
+  return MappedFile(data, size);
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    if (data_) ::munmap(data_, size_);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(data_, size_);
+}
+
 void save_snapshot(const engine::Keyspace& keyspace, const std::string& path,
                    const RdbSaveOptions& options) {
   AtomicFile f(path);
@@ -147,9 +185,9 @@ void save_snapshot(const engine::Keyspace& keyspace, const std::string& path,
 
 std::optional<RdbLoadResult> load_snapshot(const std::string& path, engine::Keyspace& keyspace,
                                            const RdbLoadOptions& options) {
-  std::optional<std::string> bytes = read_whole_file(path);
-  if (!bytes) return std::nullopt;
-  return rdb_load(*bytes, keyspace, options);
+  std::optional<MappedFile> file = MappedFile::open(path, "RDB");
+  if (!file) return std::nullopt;
+  return rdb_load(file->bytes(), keyspace, options);
 }
 
 }  // namespace cardinal::persist

@@ -306,3 +306,28 @@ TEST_CASE("snapshot files are written whole or not at all", "[rdb]") {
   CHECK(std::filesystem::is_empty(dir));
   std::filesystem::remove(dir);
 }
+
+TEST_CASE("a mapped file shows the file's bytes, maps devices as empty and refuses directories",
+          "[rdb]") {
+  char tmpl[] = "/tmp/cardinal-map-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  std::string dir = tmpl;
+  std::string path = dir + "/f";
+  CHECK_FALSE(persist::MappedFile::open(path, "test").has_value());
+  std::string content(200000, '\0');
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>(i * 7 + 3);
+  persist::write_file_atomically(path, content);
+  {
+    std::optional<persist::MappedFile> m = persist::MappedFile::open(path, "test");
+    REQUIRE(m.has_value());
+    CHECK(m->bytes() == content);
+    persist::MappedFile moved = std::move(*m);  // the mapping moves with it
+    CHECK(m->bytes().empty());
+    CHECK(moved.bytes() == content);
+  }
+  persist::write_file_atomically(path, "");
+  CHECK(persist::MappedFile::open(path, "test")->bytes().empty());
+  CHECK(persist::MappedFile::open("/dev/full", "test")->bytes().empty());
+  CHECK_THROWS_AS(persist::MappedFile::open(dir, "test"), persist::RdbError);
+  std::filesystem::remove_all(dir);
+}

@@ -26,11 +26,34 @@ std::optional<std::string> read_whole_file(const std::string& path);
 // The same, naming the file's kind (`what`, e.g. "AOF manifest") in the error.
 std::optional<std::string> read_whole_file(const std::string& path, std::string_view what);
 
+// A file's bytes mapped read-only, for the loaders: the kernel pages them in as the parser moves
+// on and, being page cache rather than heap, may drop them again, so a restart does not need a
+// heap copy of the whole file on top of the dataset. Move-only; unmapped on destruction.
+class MappedFile {
+ public:
+  // std::nullopt when the file does not exist. A device or other non-regular file maps as
+  // empty (as read_whole_file reads it); a directory is an error. Throws RdbError.
+  static std::optional<MappedFile> open(const std::string& path, std::string_view what);
+
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+
+  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  MappedFile(void* data, size_t size) : data_(data), size_(size) {}
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 // rdb_serialize + write_file_atomically.
 void save_snapshot(const engine::Keyspace& keyspace, const std::string& path,
                    const RdbSaveOptions& options);
 
-// read_whole_file + rdb_load; std::nullopt when there is no file.
+// MappedFile + rdb_load; std::nullopt when there is no file.
 std::optional<RdbLoadResult> load_snapshot(const std::string& path, engine::Keyspace& keyspace,
                                            const RdbLoadOptions& options);
 
