@@ -182,6 +182,7 @@ void Aof::load_file(const std::string& name, bool last) {
     log(false, "Reading RDB base file on AOF loading...");
     persist::RdbLoadOptions o = snapshot_load_options(server_);
     o.now_ms = INT64_MIN;  // as Redis: a preamble keeps keys already dead; they expire later
+    o.file = &*file;
     persist::RdbLoadResult r = persist::rdb_load(data, server_.keyspace, o);
     offset = r.consumed;
     Persistence::Stats& stats = server_.persistence.mutable_stats();
@@ -208,6 +209,7 @@ void Aof::load_file(const std::string& name, bool last) {
         if (equals_nocase(argv[0], "multi")) multi_at = offset + at;
         execute(server_, session, argv);
         session.output().clear();
+        file->release_before(offset + at);
       });
   if (result.status == persist::AofParseResult::Status::kCorrupt) {
     throw persist::AofError("Bad file format reading the append only file " + name + ": " +

@@ -1,5 +1,7 @@
 #include "cardinal/persist/rdb_reader.h"
 
+#include "cardinal/persist/snapshot_file.h"
+
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -110,6 +112,12 @@ class Reader {
       engine::DbEntry& e = d.set(key, std::move(*value));
       if (at != engine::kNoExpire) d.set_expire(e, at);
       ++result.keys_loaded;
+      if (opt_.file && pos_ - crc_done_ >= kCrcStep) {
+        // Checksum the bytes now, then let their pages go: the check at the end must not page
+        // the whole file back in.
+        crc_upto(pos_);
+        opt_.file->release_before(crc_done_);
+      }
     }
   }
 
@@ -366,11 +374,20 @@ class Reader {
 
   void check_crc(int version) {
     if (version < 5) return;
-    size_t covered = pos_;
+    crc_upto(pos_);
     uint64_t stored = le<uint64_t>();
-    if (stored != 0 && stored != crc64(0, data_.substr(0, covered)))
-      fail("wrong RDB checksum: the file is corrupt");
+    if (stored != 0 && stored != crc_) fail("wrong RDB checksum: the file is corrupt");
   }
+
+  // The running checksum, over the bytes before `end`.
+  void crc_upto(size_t end) {
+    crc_ = crc64(crc_, data_.substr(crc_done_, end - crc_done_));
+    crc_done_ = end;
+  }
+
+  static constexpr size_t kCrcStep = 1u << 20;
+  uint64_t crc_ = 0;
+  size_t crc_done_ = 0;
 
   std::string_view data_;
   const RdbLoadOptions& opt_;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -161,15 +162,26 @@ std::optional<MappedFile> MappedFile::open(const std::string& path, std::string_
 }
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      released_(std::exchange(other.released_, 0)) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
     if (data_) ::munmap(data_, size_);
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
+    released_ = std::exchange(other.released_, 0);
   }
   return *this;
+}
+
+void MappedFile::release(size_t offset) {
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  size_t end = std::min(offset, size_) / page * page;
+  if (end <= released_) return;
+  ::madvise(static_cast<char*>(data_) + released_, end - released_, MADV_DONTNEED);
+  released_ = end;
 }
 
 MappedFile::~MappedFile() {
@@ -187,7 +199,9 @@ std::optional<RdbLoadResult> load_snapshot(const std::string& path, engine::Keys
                                            const RdbLoadOptions& options) {
   std::optional<MappedFile> file = MappedFile::open(path, "RDB");
   if (!file) return std::nullopt;
-  return rdb_load(file->bytes(), keyspace, options);
+  RdbLoadOptions o = options;
+  o.file = &*file;
+  return rdb_load(file->bytes(), keyspace, o);
 }
 
 }  // namespace cardinal::persist

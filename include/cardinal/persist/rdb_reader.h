@@ -17,6 +17,8 @@
 
 namespace cardinal::persist {
 
+class MappedFile;
+
 struct RdbLoadOptions {
   int64_t now_ms = 0;  // keys expiring before this are not loaded
   size_t set_max_intset_entries = 512;
@@ -25,6 +27,9 @@ struct RdbLoadOptions {
   int list_fill = -2;
   // A key already in the keyspace is replaced (DEBUG RELOAD MERGE); otherwise it is an error.
   bool replace_existing = false;
+  // Told, after each key, how far into the file the reader is: bytes before it are not read
+  // again (MappedFile::release_before).
+  MappedFile* file = nullptr;
 };
 
 struct RdbLoadResult {

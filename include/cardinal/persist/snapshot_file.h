@@ -43,10 +43,20 @@ class MappedFile {
 
   std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
 
+  // The loader is done with the bytes before `offset`: their pages are dropped (in steps of
+  // kReleaseStep), so the load's peak memory does not include the file already parsed. Reading
+  // them again still works (the kernel pages them back in).
+  void release_before(size_t offset) {
+    if (offset >= released_ + kReleaseStep) release(offset);
+  }
+
  private:
+  static constexpr size_t kReleaseStep = 8u << 20;
   MappedFile(void* data, size_t size) : data_(data), size_(size) {}
+  void release(size_t offset);
   void* data_ = nullptr;
   size_t size_ = 0;
+  size_t released_ = 0;
 };
 
 // rdb_serialize + write_file_atomically.
