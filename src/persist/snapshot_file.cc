@@ -148,7 +148,8 @@ std::optional<MappedFile> MappedFile::open(const std::string& path, std::string_
     io_fail("failed opening the " + std::string(what) + " file", path);
   }
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) io_fail("failed reading the " + std::string(what) + " file", path);
+  if (::fstat(fd.get(), &st) != 0)
+    io_fail("failed reading the " + std::string(what) + " file", path);
   if (S_ISDIR(st.st_mode)) {
     errno = EISDIR;
     io_fail("failed reading the " + std::string(what) + " file", path);

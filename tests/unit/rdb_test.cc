@@ -360,7 +360,6 @@ TEST_CASE("a big dump is checksummed in steps while its pages are released", "[r
   bytes[at] = static_cast<char>(bytes[at] ^ 0x10);
   persist::write_file_atomically(path, bytes);
   engine::Keyspace c(clock, 16);
-  CHECK_THROWS_WITH(persist::load_snapshot(path, c, o),
-                    Catch::Contains("wrong RDB checksum"));
+  CHECK_THROWS_WITH(persist::load_snapshot(path, c, o), Catch::Contains("wrong RDB checksum"));
   std::filesystem::remove_all(dir);
 }
