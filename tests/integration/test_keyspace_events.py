@@ -99,7 +99,7 @@ KEYS = [
     ["RENAME", "b", "c"], ["RENAMENX", "c", "d"], ["SET", "e", "1"], ["RENAMENX", "d", "e"],
     ["RENAME", "d", "d"], ["MOVE", "d", "1"], ["SET", "f", "1"], ["COPY", "f", "g"],
     ["COPY", "f", "g"], ["COPY", "f", "g", "REPLACE"], ["COPY", "f", "g", "DB", "2"],
-    ["EXPIRE", "f", "100"], ["PEXPIRE", "f", "100000", "GT"], ["EXPIRE", "f", "10", "NX"],
+    ["EXPIRE", "f", "100"], ["PEXPIRE", "f", "50000", "GT"], ["EXPIRE", "f", "10", "NX"],
     ["PERSIST", "f"], ["PERSIST", "f"], ["EXPIREAT", "f", "1"], ["EXPIRE", "nope", "10"],
     ["SET", "t", "1"], ["PEXPIREAT", "t", str(int(time.time() * 1000) + 10**7)],
     ["FLUSHDB"], ["SET", "x", "1"], ["SWAPDB", "0", "1"], ["FLUSHALL"],
