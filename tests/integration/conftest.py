@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import sys
 import time
 
@@ -24,6 +25,7 @@ import redis
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from servers import Server, cardinal_bin, free_port  # noqa: E402,F401
+import aof_util  # noqa: E402
 
 IS_REDIS = os.path.basename(os.environ.get("CARDINAL_BIN", "")).startswith("redis-server")
 skip_if_redis = pytest.mark.skipif(IS_REDIS, reason="not applicable to redis-server 7.0")
@@ -263,3 +265,41 @@ def bulk_text(reply):
     assert m, reply
     body = reply[m.end():m.end() + int(m.group(1))]
     return body[4:] if reply[:1] == b"=" else body
+
+
+# ----------------------------------------------------------------------------- data directories
+
+@pytest.fixture
+def workdir(tmp_path):
+    """A fresh data directory for the test's servers."""
+    return str(tmp_path)
+
+
+@pytest.fixture
+def servers():
+    """servers(workdir, extra=(), binary=None) -> a Server whose `dir` is workdir, returned once
+    it has loaded its data (aof_util.start); every one is stopped at teardown, whether it is
+    still running or not."""
+    started = []
+
+    def make(workdir, extra=(), binary=None):
+        srv = aof_util.start(binary or cardinal_bin(), workdir, list(extra), timeout=60)
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        stop_and_clean(srv, expect_alive=False)
+
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """A 512 KiB tmpfs (needs root with CAP_SYS_ADMIN, else the test is skipped)."""
+    mnt = tmp_path / "fs"
+    mnt.mkdir()
+    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here: " + res.stderr.strip())
+    yield str(mnt)
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)

@@ -16,36 +16,16 @@ import time
 
 import pytest
 
-from conftest import RawConn, cardinal_bin, parse_info, skip_if_redis, stop_and_clean
+from conftest import RawConn, cardinal_bin, parse_info, skip_if_redis
 from aof_util import (REDIS_BIN, assert_same, check_aof, client, dir_size, encode, fill, info,
                       kill9, manifest_for, manifest_text, parse_commands, read, snapshot,
-                      start, start_must_fail, wait_commands, wait_content, wait_for,
+                      start_must_fail, wait_commands, wait_content, wait_for,
                       wait_rewrite_done)
 
 AOF = ["--appendonly", "yes"]
 BASE1 = "appendonly.aof.1.base.rdb"
 INCR1 = "appendonly.aof.1.incr.aof"
 MANIFEST = "appendonly.aof.manifest"
-
-
-@pytest.fixture
-def workdir(tmp_path):
-    return str(tmp_path)
-
-
-@pytest.fixture
-def servers():
-    """start(binary, workdir, extra) -> Server; every server is stopped at teardown."""
-    started = []
-
-    def make(workdir, extra=(), binary=None):
-        srv = start(binary or cardinal_bin(), workdir, list(extra))
-        started.append(srv)
-        return srv
-
-    yield make
-    for srv in started:
-        stop_and_clean(srv, expect_alive=False)
 
 
 def aofdir(workdir, name="appendonlydir"):

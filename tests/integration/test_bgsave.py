@@ -31,13 +31,12 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import time
 
-import pytest
 import redis
 
-from conftest import RawConn, Server, bulk_text, cardinal_bin, parse_info, stop_and_clean
+from aof_util import snapshot
+from conftest import RawConn, bulk_text, parse_info
 
 MISCONF = ("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
            "persist to disk. Commands that may modify the data set are disabled, because this "
@@ -72,29 +71,6 @@ PERSISTENCE_FIELDS = [
 
 
 # ----------------------------------------------------------------------------- helpers
-
-@pytest.fixture
-def workdir(tmp_path):
-    return str(tmp_path)
-
-
-@pytest.fixture
-def servers():
-    """servers(workdir, extra=()) starts a server whose `dir` is workdir; all are stopped at
-    teardown by their own PID."""
-    started = []
-
-    def make(workdir, extra=()):
-        # Server() passes --save '' --dir <its own tmp dir, which keeps the log>; later
-        # arguments win.
-        srv = Server(cardinal_bin(), ["--dir", workdir] + list(extra))
-        started.append(srv)
-        return srv.start(timeout=30)
-
-    yield make
-    for srv in started:
-        stop_and_clean(srv, expect_alive=False)
-
 
 def info(c, section="persistence"):
     return parse_info(bulk_text(c.call("INFO", section)))
@@ -164,26 +140,7 @@ def fill_types(r):
 
 def dataset(r, dbs=(0, 3)):
     """{(db, key): (type, value, has_ttl)} of the databases `dbs`."""
-    out = {}
-    for db in dbs:
-        r.execute_command("SELECT", db)
-        for key in r.scan_iter(count=1000):
-            t = r.type(key).decode()
-            if t == "string":
-                v = r.get(key)
-            elif t == "list":
-                v = r.lrange(key, 0, -1)
-            elif t == "set":
-                v = sorted(r.smembers(key))
-            elif t == "hash":
-                v = r.hgetall(key)
-            elif t == "zset":
-                v = r.zrange(key, 0, -1, withscores=True)
-            else:
-                raise AssertionError("unexpected type %s" % t)
-            out[(db, key)] = (t, v, r.pttl(key) > 0)
-    r.execute_command("SELECT", 0)
-    return out
+    return {k: (t, v, ttl > 0) for k, (t, v, ttl) in snapshot(r, dbs).items()}
 
 
 def load_copy(servers, tmp_path, src, name):
@@ -690,19 +647,6 @@ def test_flushall_during_bgsave_with_save_points_writes_the_empty_dump(servers, 
 
 
 # ----------------------------------------------------------------------------- a full disk
-
-@pytest.fixture
-def small_fs(tmp_path):
-    """A 512 KiB tmpfs (needs root with CAP_SYS_ADMIN, else the test is skipped)."""
-    mnt = tmp_path / "fs"
-    mnt.mkdir()
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)],
-                         capture_output=True, text=True)
-    if res.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here: " + res.stderr.strip())
-    yield str(mnt)
-    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
-
 
 def test_bgsave_on_a_full_disk_refuses_writes_and_recovers(servers, small_fs):
     """A real ENOSPC in the child: the save fails, no temp file is left to fill the disk,

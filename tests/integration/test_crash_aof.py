@@ -17,14 +17,13 @@ Passes on redis-server 7.0.15 (CARDINAL_BIN=/usr/bin/redis-server).
 import errno
 import os
 import socket
-import subprocess
 import threading
 import time
 
 import pytest
 
-from conftest import RawConn, cardinal_bin, stop_and_clean
-from aof_util import (client, encode, info, kill9, manifest_for, manifest_text, start, wait_for,
+from conftest import RawConn
+from aof_util import (client, encode, info, kill9, manifest_for, manifest_text, wait_for,
                       wait_rewrite_done)
 
 AOF = ["--appendonly", "yes"]
@@ -33,25 +32,6 @@ LOAD_SECONDS = 5.0
 EVERYSEC_WINDOW = 3.5   # Redis postpones a write by at most 2 s; slack for a busy machine
 GROUPS_PER_PIPELINE = 40
 MAX_GROUPS_PER_SECOND = 12000
-
-
-@pytest.fixture
-def workdir(tmp_path):
-    return str(tmp_path)
-
-
-@pytest.fixture
-def servers():
-    started = []
-
-    def make(workdir, extra=()):
-        srv = start(cardinal_bin(), workdir, list(extra))
-        started.append(srv)
-        return srv
-
-    yield make
-    for srv in started:
-        stop_and_clean(srv, expect_alive=False)
 
 
 class Writer(threading.Thread):
@@ -267,19 +247,6 @@ def test_write_error_with_always_exits_without_acknowledging(servers, workdir):
     again = servers(workdir, AOF)
     r = client(again)
     assert r.get("before") == b"1" and r.exists("lost") == 0
-
-
-@pytest.fixture
-def small_fs(tmp_path):
-    """A 512 KiB tmpfs (needs root with CAP_SYS_ADMIN, else the test is skipped)."""
-    mnt = tmp_path / "fs"
-    mnt.mkdir()
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)],
-                         capture_output=True, text=True)
-    if res.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here: " + res.stderr.strip())
-    yield str(mnt)
-    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
 def fill_up(path):

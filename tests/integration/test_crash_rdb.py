@@ -38,25 +38,6 @@ FATAL_LOAD = re.compile(r"Fatal error loading the DB|Terminating server after rd
 
 # ----------------------------------------------------------------------------- helpers
 
-@pytest.fixture
-def workdir(tmp_path):
-    return str(tmp_path)
-
-
-@pytest.fixture
-def servers():
-    started = []
-
-    def make(workdir, extra=()):
-        srv = Server(cardinal_bin(), ["--dir", workdir] + list(extra))
-        started.append(srv)
-        return srv.start(timeout=60)
-
-    yield make
-    for srv in started:
-        stop_and_clean(srv, expect_alive=False)
-
-
 def info(c, section="persistence"):
     return parse_info(bulk_text(c.call("INFO", section)))
 

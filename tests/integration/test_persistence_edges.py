@@ -22,9 +22,9 @@ import time
 
 import pytest
 
-from conftest import IS_REDIS, RawConn, cardinal_bin, parse_info, stop_and_clean
+from conftest import IS_REDIS, RawConn, cardinal_bin, parse_info
 from aof_util import (assert_same, client, encode, info, kill9, manifest_text, parse_commands,
-                      read, snapshot, start, start_must_fail, wait_for, wait_rewrite_done)
+                      read, snapshot, start_must_fail, wait_for, wait_rewrite_done)
 
 AOF = ["--appendonly", "yes"]
 DEBUG = ["--enable-debug-command", "yes"]
@@ -33,26 +33,6 @@ MANIFEST = "appendonly.aof.manifest"
 STARTED = b"+Background saving started\r\n"
 REWRITE_STARTED = b"+Background append only file rewriting started\r\n"
 REWRITE_SCHEDULED = b"+Background append only file rewriting scheduled\r\n"
-
-
-@pytest.fixture
-def workdir(tmp_path):
-    return str(tmp_path)
-
-
-@pytest.fixture
-def servers():
-    """servers(workdir, extra) -> Server on that data directory; all stopped at teardown."""
-    started = []
-
-    def make(workdir, extra=()):
-        srv = start(cardinal_bin(), workdir, list(extra))
-        started.append(srv)
-        return srv
-
-    yield make
-    for srv in started:
-        stop_and_clean(srv, expect_alive=False)
 
 
 def aofdir(workdir):

@@ -21,6 +21,7 @@ import time
 import pytest
 import redis
 
+import aof_util
 from conftest import IS_REDIS, Server, cardinal_bin
 
 REDIS_BIN = os.environ.get("REDIS_SERVER_BIN", "/usr/bin/redis-server")
@@ -97,27 +98,7 @@ def fill(r, seed=1):
 
 def snapshot(r, dbs=DBS):
     """{(db, key): (type, encoding, value, pttl)} for every key of the databases `dbs`."""
-    out = {}
-    for db in dbs:
-        r.execute_command("SELECT", db)
-        for key in r.scan_iter(count=1000):
-            t = r.type(key).decode()
-            enc = r.object("encoding", key)
-            if t == "string":
-                v = r.get(key)
-            elif t == "list":
-                v = r.lrange(key, 0, -1)
-            elif t == "set":
-                v = sorted(r.smembers(key))
-            elif t == "hash":
-                v = r.hgetall(key)
-            elif t == "zset":
-                v = r.zrange(key, 0, -1, withscores=True)
-            else:
-                raise AssertionError("unexpected type %s" % t)
-            out[(db, key)] = (t, enc, v, r.pttl(key))
-    r.execute_command("SELECT", 0)
-    return out
+    return aof_util.snapshot(r, dbs, encodings=True)
 
 
 def assert_same(expected, actual):

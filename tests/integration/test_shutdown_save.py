@@ -7,7 +7,6 @@ import os
 import signal
 import time
 
-import pytest
 import redis
 
 from conftest import RawConn, Server, cardinal_bin, stop_and_clean
@@ -28,11 +27,6 @@ def wait_exit(srv, timeout=10):
         assert time.monotonic() < deadline, "server did not exit"
         time.sleep(0.02)
     stop_and_clean(srv, expect_alive=False)
-
-
-@pytest.fixture
-def workdir(tmp_path):
-    return str(tmp_path)
 
 
 def test_shutdown_saves_with_save_points_and_restart_has_the_data(workdir):

@@ -1,6 +1,7 @@
-"""Helpers for the append-only-file tests (test_aof.py, test_crash_aof.py): start a server on a
+"""Helpers for the persistence tests (test_aof.py, test_crash_aof.py, test_bgsave.py,
+test_rdb.py, test_persistence_edges.py, and conftest's `servers` fixture): start a server on a
 given data directory, expect a start to fail, read the AOF directory (manifest, RESP command
-streams), fill a dataset of every type and compare two servers' contents. Stdlib + redis-py.
+streams), fill a dataset of every type and read or compare servers' contents. Stdlib + redis-py.
 """
 import os
 import random
@@ -245,13 +246,15 @@ def fill(r, seed=1, scale=1):
     r.execute_command("SELECT", 0)
 
 
-def snapshot(r, dbs=DBS):
-    """{(db, key): (type, value, pttl)} for every key of the databases `dbs`."""
+def snapshot(r, dbs=DBS, encodings=False):
+    """{(db, key): (type, value, pttl)} for every key of the databases `dbs`; with `encodings`,
+    (type, OBJECT ENCODING, value, pttl)."""
     out = {}
     for db in dbs:
         r.execute_command("SELECT", db)
         for key in r.scan_iter(count=1000):
             t = r.type(key).decode()
+            enc = r.object("encoding", key) if encodings else None
             if t == "string":
                 v = r.get(key)
             elif t == "list":
@@ -264,7 +267,7 @@ def snapshot(r, dbs=DBS):
                 v = r.zrange(key, 0, -1, withscores=True)
             else:
                 raise AssertionError("unexpected type %s" % t)
-            out[(db, key)] = (t, v, r.pttl(key))
+            out[(db, key)] = (t, enc, v, r.pttl(key)) if encodings else (t, v, r.pttl(key))
     r.execute_command("SELECT", 0)
     return out
 
