@@ -35,7 +35,7 @@ import time
 
 import redis
 
-from aof_util import snapshot
+from aof_util import snapshot, wait_for
 from conftest import RawConn, bulk_text, parse_info
 
 MISCONF = ("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
@@ -74,16 +74,6 @@ PERSISTENCE_FIELDS = [
 
 def info(c, section="persistence"):
     return parse_info(bulk_text(c.call("INFO", section)))
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "timed out waiting for " + what
-        time.sleep(0.02)
 
 
 def wait_bgsave_done(c, timeout=60):

@@ -29,6 +29,7 @@ import time
 import pytest
 import redis
 
+from aof_util import wait_for
 from conftest import RawConn, Server, bulk_text, cardinal_bin, parse_info, stop_and_clean
 
 # What Redis 7.0 logs when it refuses a dump (cardinal logs "Fatal error loading the DB: ...").
@@ -40,16 +41,6 @@ FATAL_LOAD = re.compile(r"Fatal error loading the DB|Terminating server after rd
 
 def info(c, section="persistence"):
     return parse_info(bulk_text(c.call("INFO", section)))
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "timed out waiting for " + what
-        time.sleep(0.02)
 
 
 def temp_files(workdir):

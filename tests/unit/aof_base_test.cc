@@ -26,12 +26,15 @@
 #include "cardinal/util/clock.h"
 #include "cardinal/util/numbers.h"
 #include "keyspace_fixture.h"
+#include "temp_dir.h"
 
 using namespace cardinal;
 using Command = std::vector<std::string>;
 using Status = persist::AofParseResult::Status;
 
 namespace {
+
+using cardinal::test::TempDir;
 
 // Scores at the edges of what %.17g must carry exactly.
 const double kScores[] = {0.1, 1e300, -1e300, -0.0, 5e-324, 1.0 / 3, -HUGE_VAL, HUGE_VAL, 0.0};
@@ -50,23 +53,6 @@ class CountProgress final : public persist::RdbProgress {
  public:
   void key_written() override { ++keys; }
   size_t keys = 0;
-};
-
-struct TempDir {
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "cardinal-aofbase-XXXXXX");
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string operator/(const std::string& name) const { return path + "/" + name; }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(path))
-      out.push_back(e.path().filename());
-    return out;
-  }
-  std::string path;
 };
 
 std::string read_file(const std::string& path) {

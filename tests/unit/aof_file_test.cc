@@ -28,6 +28,7 @@
 #include "cardinal/persist/aof_error.h"
 #include "cardinal/persist/aof_file.h"
 #include "cardinal/persist/aof_reader.h"
+#include "temp_dir.h"
 
 using namespace cardinal;
 using persist::AofFile;
@@ -35,17 +36,7 @@ using Command = std::vector<std::string>;
 
 namespace {
 
-// A fresh directory under TMPDIR, removed with everything in it.
-struct TempDir {
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "cardinal-aoffile-XXXXXX");
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string operator/(const std::string& name) const { return path + "/" + name; }
-  std::string path;
-};
+using cardinal::test::TempDir;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
