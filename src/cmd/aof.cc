@@ -292,9 +292,7 @@ void Aof::load_at_startup() {
     persist::AofManifest m = manifest_;
     std::string base =
         persist::new_base_marking_old_as_history(m, s.appendfilename, s.aof_use_rdb_preamble);
-    persist::RdbSaveOptions o;
-    o.now_ms = server_.clock.now_ms();
-    o.used_mem = util::allocated_bytes();
+    persist::RdbSaveOptions o = snapshot_save_options(server_);
     persist::write_aof_base(server_.keyspace, s.aof_use_rdb_preamble, o, in_dir("temp-" + base),
                             in_dir(base));
     log(false, "Creating AOF base file " + base + " on server start");
@@ -414,12 +412,7 @@ bool Aof::prepare_rewrite() {
 }
 
 int Aof::run_rewrite_child(util::ChildProcess::Reporter& reporter, persist::RdbProgress* progress) {
-  const config::Settings& s = server_.settings();
-  persist::RdbSaveOptions o;
-  o.now_ms = server_.clock.now_ms();
-  o.used_mem = util::allocated_bytes();
-  o.compress = s.rdbcompression;
-  o.checksum = s.rdbchecksum;
+  persist::RdbSaveOptions o = snapshot_save_options(server_);
   o.progress = progress;
   pid_t pid = ::getpid();
   try {

@@ -170,11 +170,7 @@ std::string Persistence::set_appendonly(bool on, bool defer) {
 
 bool Persistence::start_rdb_child() {
   const config::Settings& s = server_.settings();
-  persist::RdbSaveOptions options;
-  options.now_ms = server_.clock.now_ms();
-  options.used_mem = util::allocated_bytes();
-  options.compress = s.rdbcompression;
-  options.checksum = s.rdbchecksum;
+  persist::RdbSaveOptions options = snapshot_save_options(server_);
   const std::string path = snapshot_path(server_);
   const int64_t key_delay = s.rdb_key_save_delay;
   last_bgsave_try_s = server_.clock.now_ms() / 1000;

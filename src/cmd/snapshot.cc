@@ -39,13 +39,18 @@ bool save_points_configured(const config::Settings& s) {
   return s.save.find_first_not_of(' ') != std::string::npos;
 }
 
-void save_snapshot(ServerState& s) {
-  ++s.persistence.mutable_stats().saves;  // as Redis: counted when a save starts, even if it fails
+persist::RdbSaveOptions snapshot_save_options(const ServerState& s) {
   persist::RdbSaveOptions o;
   o.now_ms = s.clock.now_ms();
   o.used_mem = util::allocated_bytes();
   o.compress = s.settings().rdbcompression;
   o.checksum = s.settings().rdbchecksum;
+  return o;
+}
+
+void save_snapshot(ServerState& s) {
+  ++s.persistence.mutable_stats().saves;  // as Redis: counted when a save starts, even if it fails
+  persist::RdbSaveOptions o = snapshot_save_options(s);
   KeyDelay delay(s.settings().rdb_key_save_delay);
   if (s.settings().rdb_key_save_delay != 0) o.progress = &delay;
   persist::save_snapshot(s.keyspace, snapshot_path(s), o);

@@ -9,6 +9,7 @@
 
 #include "cardinal/cmd/server_state.h"
 #include "cardinal/persist/rdb_reader.h"
+#include "cardinal/persist/rdb_writer.h"
 
 namespace cardinal::cmd {
 
@@ -23,6 +24,9 @@ void apply_key_save_delay(int64_t delay, uint64_t keys_written);
 
 // Writes the dump; updates last_save_s. Throws persist::RdbError.
 void save_snapshot(ServerState& s);
+
+// How a snapshot is written now: the time, memory and rdbcompression/rdbchecksum settings.
+persist::RdbSaveOptions snapshot_save_options(const ServerState& s);
 
 // The load limits (encodings to build) from the config.
 persist::RdbLoadOptions snapshot_load_options(const ServerState& s);
