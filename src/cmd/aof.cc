@@ -14,7 +14,6 @@
 #include "cardinal/persist/aof_reader.h"
 #include "cardinal/persist/rdb_reader.h"
 #include "cardinal/persist/snapshot_file.h"
-#include "cardinal/util/alloc_stats.h"
 #include "cardinal/util/clock.h"
 #include "cardinal/util/numbers.h"
 

@@ -13,7 +13,6 @@
 #include "cardinal/ds/rehash_registry.h"
 #include "cardinal/persist/aof_manifest.h"
 #include "cardinal/persist/snapshot_file.h"
-#include "cardinal/util/alloc_stats.h"
 #include "cardinal/util/numbers.h"
 
 namespace cardinal::cmd {
