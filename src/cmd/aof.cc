@@ -64,10 +64,6 @@ persist::FsyncPolicy Aof::policy() const {
   return persist::FsyncPolicy::kEverysec;
 }
 
-size_t Aof::pending_bytes() const {
-  return const_cast<persist::AofFile&>(file_).buffer().size();
-}
-
 void Aof::ensure_dir() const {
   if (::mkdir(dir().c_str(), 0755) != 0 && errno != EEXIST) {
     throw persist::AofError("Can't create the append-only dir " + dir() + ": " +

@@ -97,12 +97,31 @@ Persistence::RewriteStart Persistence::bgrewriteaof(bool defer) {
   return start_aof_rewrite() ? RewriteStart::kStarted : RewriteStart::kFailed;
 }
 
+bool Persistence::fork_child(ChildKind kind,
+                             const std::function<int(util::ChildProcess::Reporter&)>& body) {
+  const uint64_t keys = server_.keyspace.total_keys();
+  if (!child_.start(body)) return false;
+  child_kind_ = kind;
+  last_child_pid_ = child_.pid();
+  stats_.save_keys_total = keys;
+  stats_.cow_peak_bytes = 0;
+  stats_.fork_usec = child_.fork_usec();
+  ++stats_.forks;
+  sample_latency("fork", stats_.fork_usec / 1000);
+  // Every page the parent writes from now on is copied for the child: no table resizes.
+  ds::RehashRegistry::instance().set_resize_avoided(true);
+  return true;
+}
+
+void Persistence::child_gone() {
+  ds::RehashRegistry::instance().set_resize_avoided(false);
+  child_kind_ = ChildKind::kNone;
+}
+
 bool Persistence::start_aof_rewrite() {
   if (!aof_.prepare_rewrite()) return false;
-  uint64_t keys = 0;
-  for (int i = 0; i < server_.keyspace.database_count(); ++i) keys += server_.keyspace.db(i).size();
   const int64_t key_delay = server_.settings().rdb_key_save_delay;
-  bool started = child_.start([&](util::ChildProcess::Reporter& reporter) {
+  bool started = fork_child(ChildKind::kAofRewrite, [&](util::ChildProcess::Reporter& reporter) {
     ChildReporting reporting(reporter, key_delay);
     int code = aof_.run_rewrite_child(reporter, &reporting);
     if (code == 0) reporting.finish();
@@ -114,17 +133,9 @@ bool Persistence::start_aof_rewrite() {
     aof_.rewrite_done(false, -1);
     return false;
   }
-  child_kind_ = ChildKind::kAofRewrite;
-  last_child_pid_ = child_.pid();
   aof_rewrite_scheduled_ = false;
   stats_.rewrite_started_ms = server_.clock.now_ms();
   ++stats_.rewrites;  // as Redis: counted when it starts
-  stats_.save_keys_total = keys;
-  stats_.cow_peak_bytes = 0;
-  stats_.fork_usec = child_.fork_usec();
-  ++stats_.forks;
-  sample_latency("fork", stats_.fork_usec / 1000);
-  ds::RehashRegistry::instance().set_resize_avoided(true);
   log(false,
       "Background append only file rewriting started by pid " + std::to_string(child_.pid()));
   return true;
@@ -174,10 +185,7 @@ bool Persistence::start_rdb_child() {
   const int64_t key_delay = s.rdb_key_save_delay;
   last_bgsave_try_s = server_.clock.now_ms() / 1000;
   dirty_at_fork_ = server_.dirty;
-  uint64_t keys = 0;
-  for (int i = 0; i < server_.keyspace.database_count(); ++i) keys += server_.keyspace.db(i).size();
-
-  bool started = child_.start([&](util::ChildProcess::Reporter& reporter) {
+  bool started = fork_child(ChildKind::kRdb, [&](util::ChildProcess::Reporter& reporter) {
     ChildReporting reporting(reporter, key_delay);
     options.progress = &reporting;
     try {
@@ -195,17 +203,8 @@ bool Persistence::start_rdb_child() {
     log(true, std::string("Can't save in background: fork: ") + std::strerror(errno));
     return false;
   }
-  child_kind_ = ChildKind::kRdb;
-  last_child_pid_ = child_.pid();
   ++stats_.saves;  // as Redis: counted when it starts
   stats_.bgsave_started_ms = server_.clock.now_ms();
-  stats_.save_keys_total = keys;
-  stats_.cow_peak_bytes = 0;
-  stats_.fork_usec = child_.fork_usec();
-  ++stats_.forks;
-  sample_latency("fork", stats_.fork_usec / 1000);
-  // Every page the parent writes from now on is copied for the child: no table resizes.
-  ds::RehashRegistry::instance().set_resize_avoided(true);
   log(false, "Background saving started by pid " + std::to_string(child_.pid()));
   return true;
 }
@@ -214,7 +213,6 @@ void Persistence::on_child_exit(const util::ChildProcess::Exit& exit) {
   const char* what = child_kind_ == ChildKind::kRdb ? "Background saving error: "
                                                     : "Background AOF rewrite error: ";
   for (const std::string& m : child_.take_messages()) log(true, what + m);
-  ds::RehashRegistry::instance().set_resize_avoided(false);
   const int64_t now_ms = server_.clock.now_ms();
   if (child_kind_ == ChildKind::kAofRewrite) {
     stats_.last_aof_cow_bytes = child_.progress().cow_bytes;
@@ -237,7 +235,7 @@ void Persistence::on_child_exit(const util::ChildProcess::Exit& exit) {
       // Switching on waits for a base: try again rather than stay half on forever.
       if (aof_.state() == Aof::State::kWaitRewrite) aof_rewrite_scheduled_ = true;
     }
-    child_kind_ = ChildKind::kNone;
+    child_gone();
     return;
   }
   if (child_kind_ == ChildKind::kRdb) {
@@ -258,7 +256,7 @@ void Persistence::on_child_exit(const util::ChildProcess::Exit& exit) {
       if (exit.status != SIGUSR1) stats_.last_bgsave_ok = false;
     }
   }
-  child_kind_ = ChildKind::kNone;
+  child_gone();
 }
 
 void Persistence::kill_child() {
@@ -269,8 +267,7 @@ void Persistence::kill_child() {
   child_.kill_and_wait();
   ::unlink(persist::aof_child_temp_rewrite_name(pid).c_str());
   aof_.rewrite_done(false, pid);  // removes the finished temp file, if it got that far
-  ds::RehashRegistry::instance().set_resize_avoided(false);
-  child_kind_ = ChildKind::kNone;
+  child_gone();
   // Switching on still needs its first base (say the shutdown that killed it then failed).
   if (aof_.state() == Aof::State::kWaitRewrite) aof_rewrite_scheduled_ = true;
 }
@@ -281,8 +278,7 @@ void Persistence::kill_rdb_child() {
   log(true, "Killing running RDB child: " + std::to_string(pid));
   child_.kill_and_wait();
   ::unlink(temp_file_of(pid).c_str());
-  ds::RehashRegistry::instance().set_resize_avoided(false);
-  child_kind_ = ChildKind::kNone;
+  child_gone();
 }
 
 bool Persistence::save_point_due(int64_t now_s) const {

@@ -83,7 +83,7 @@ class Aof final : public PropagationSink {
   // INFO.
   uint64_t current_size() const { return earlier_files_bytes_ + file_.size(); }
   uint64_t base_size() const { return rewrite_base_size_; }
-  size_t buffer_length() const { return file_.has_buffered() ? pending_bytes() : 0; }
+  size_t buffer_length() const { return file_.buffered_bytes(); }
   bool fsync_pending() const { return file_.background_fsync_running(); }
 
  private:
@@ -91,7 +91,6 @@ class Aof final : public PropagationSink {
   // Writes the buffer; on failure records it (always: the process exits, as in Redis).
   void flush();
   int fsync_errno() const { return file_.background_fsync_errno(); }
-  size_t pending_bytes() const;
   std::string dir() const;  // appenddirname, relative to `dir`
   std::string in_dir(const std::string& name) const { return dir() + "/" + name; }
   void persist_manifest(const persist::AofManifest& m) const;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -89,6 +90,11 @@ class Persistence {
   bool aof_rewrite_scheduled() const { return aof_rewrite_scheduled_; }
 
  private:
+  // Forks `body` as a child of `kind` and does the bookkeeping every child shares (INFO's
+  // fork and progress fields, the fork latency, no table resizes while it lives).
+  bool fork_child(ChildKind kind, const std::function<int(util::ChildProcess::Reporter&)>& body);
+  // The child ended or was killed: tables may resize again.
+  void child_gone();
   bool start_rdb_child();
   bool start_aof_rewrite();
   // After failures in a row a rewrite waits, so a full disk is not hammered.

@@ -41,6 +41,7 @@ class AofFile {
 
   std::string& buffer() { return buffer_; }
   bool has_buffered() const { return !buffer_.empty(); }
+  size_t buffered_bytes() const { return buffer_.size(); }
 
   // Writes the buffer. On a short or failed write, what was written is cut off again (so the
   // file never ends inside a command when the error clears) and the buffer is kept for a later
