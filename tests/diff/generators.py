@@ -17,7 +17,7 @@ every other one, so NX/XX/GT/LT comparisons between them cannot flip from a few 
 import random
 import time
 
-from resp_client import ARRAY, BULK, DOUBLE, INT, MAP, SET, Reply
+from resp_client import ARRAY, BULK, DOUBLE, ERROR, INT, MAP, SET, SIMPLE, Reply
 
 # -- the data pools ------------------------------------------------------------------------
 
@@ -149,6 +149,24 @@ def non_negative_int(a, b):
     if a.kind == b.kind == INT:
         return (a.value >= 0) == (b.value >= 0)
     return a == b
+
+
+# What BGSAVE and BGREWRITEAOF answer depends on whether a child from earlier in the stream is
+# still running, which is a matter of timing: any of these replies matches any other.
+BACKGROUND_REPLIES = {
+    Reply(SIMPLE, b"Background saving started"), Reply(SIMPLE, b"Background saving scheduled"),
+    Reply(ERROR, b"ERR Background save already in progress"),
+    Reply(ERROR, b"ERR Another child process is active (AOF?): can't BGSAVE right now. Use "
+                 b"BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."),
+    Reply(SIMPLE, b"Background append only file rewriting started"),
+    Reply(SIMPLE, b"Background append only file rewriting scheduled"),
+    Reply(ERROR, b"ERR Background append only file rewriting already in progress"),
+}
+
+
+def background_start(a, b):
+    """BGSAVE / BGREWRITEAOF: started, scheduled or busy are one outcome; errors otherwise exact."""
+    return (a in BACKGROUND_REPLIES and b in BACKGROUND_REPLIES) or a == b
 
 
 def time_close(a, b):
@@ -660,6 +678,12 @@ def _client_misc(g):
                                                    [b"LATER"], [b"TIMEOUT", b"x"]]))),
                    (1, lambda: step(g, "CONFIG", g.cased("RESETSTAT"))),
                    (1, lambda: step(g, "LASTSAVE", same=non_negative_int)),
+                   # The servers fork and write into their own temporary directories.
+                   (1, lambda: step(g, "BGSAVE", *g.rng.choice([
+                       [], [g.cased("SCHEDULE")], [b"x"], [b"SCHEDULE", b"x"], [b""]]),
+                       same=background_start)),
+                   (1, lambda: step(g, "BGREWRITEAOF", *g.rng.choice([[], [], [b"x"]]),
+                                    same=background_start)),
                    (1, lambda: step(g, "FLUSHALL", *g.rng.choice([[], [b"ASYNC"], [b"sync"], [b"NOW"], [b"SYNC", b"x"]])))])()
 
 
